@@ -1,0 +1,188 @@
+"""One entry's lines (an error block, a journal entry, a task) read and edited field by field.
+
+A field is a line `**Name**: value` or `- **Name**: value`, plus the lines that continue it (until a
+blank line, a heading or the next field; a fenced code block that starts inside a field belongs to it).
+Edits replace a field's lines or insert a missing field where the template would put it; every other
+line of the block, including what a person added, stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FIELD = re.compile(r"(?P<bullet>[-*] )?\*\*(?P<name>[^*\n]+?)\*\*:(?P<value>.*)")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class FieldSpan:
+    """Where a field sits in its block: lines `first` to `stop` (exclusive)."""
+
+    name: str
+    bullet: bool
+    first: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A field's place in a template: its name, list form, and whether a paragraph starts there."""
+
+    name: str
+    bullet: bool
+    new_paragraph: bool
+
+
+def _strip_cr(line: str) -> str:
+    return line[:-1] if line.endswith("\r") else line
+
+
+class Block:
+    """The lines of one entry; `lines[0]` is its heading."""
+
+    def __init__(self, text: str) -> None:
+        self.ends_with_newline = text.endswith("\n")
+        body = text[:-1] if self.ends_with_newline else text
+        self.lines = body.split("\n")
+        self.cr = self.lines[0].endswith("\r")
+        self._spans: dict[str, FieldSpan] | None = None
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + ("\n" if self.ends_with_newline else "")
+
+    @property
+    def heading(self) -> str:
+        return _strip_cr(self.lines[0])
+
+    def set_heading(self, heading: str) -> None:
+        self.lines[0] = heading + ("\r" if self.cr else "")
+
+    def spans(self) -> dict[str, FieldSpan]:
+        """Fields by lower-cased name (the first one wins when a name repeats)."""
+        if self._spans is None:
+            self._spans = _find_fields(self.lines)
+        return self._spans
+
+    def line_of(self, name: str) -> int | None:
+        """Index of the field's first line, or None."""
+        span = self.spans().get(name.lower())
+        return None if span is None else span.first
+
+    def get(self, name: str) -> str | None:
+        """The stored (raw) value: the first line's text after `: `, continuation lines joined."""
+        span = self.spans().get(name.lower())
+        if span is None:
+            return None
+        first = _FIELD.fullmatch(_strip_cr(self.lines[span.first]))
+        assert first is not None
+        value = first.group("value")
+        value = value[1:] if value.startswith(" ") else value
+        rest = [_strip_cr(line) for line in self.lines[span.first + 1 : span.stop]]
+        return "\n".join([value.rstrip(), *rest]) if rest else value.rstrip()
+
+    def _field_lines(self, span_name: str, bullet: bool, raw: str) -> list[str]:
+        first, *rest = raw.split("\n")
+        head = f"{'- ' if bullet else ''}**{span_name}**:{' ' + first if first else ''}"
+        end = "\r" if self.cr else ""
+        return [line + end for line in (head, *rest)]
+
+    def replace(self, name: str, raw: str) -> bool:
+        """Give an existing field the stored value `raw`; False when the block has no such field."""
+        span = self.spans().get(name.lower())
+        if span is None:
+            return False
+        self.lines[span.first : span.stop] = self._field_lines(span.name, span.bullet, raw)
+        self._spans = None
+        return True
+
+    def remove(self, name: str) -> None:
+        """Drop a field and its continuation lines, leaving no doubled blank line behind."""
+        span = self.spans().get(name.lower())
+        if span is None:
+            return
+        del self.lines[span.first : span.stop]
+        i = span.first
+        if 0 < i < len(self.lines) and not self.lines[i].strip() and not self.lines[i - 1].strip():
+            del self.lines[i]
+        while len(self.lines) > 1 and not self.lines[-1].strip():
+            self.lines.pop()
+        self._spans = None
+
+    def insert(self, name: str, raw: str, layout: list[Slot]) -> None:
+        """Add a missing field where `layout` (a template's field order) puts it."""
+        names = [slot.name.lower() for slot in layout]
+        key = name.lower()
+        index = names.index(key) if key in names else len(layout)
+        spans = self.spans()
+        at, new_paragraph = 1, index < len(layout) and layout[index].new_paragraph
+        for back in range(index - 1, -1, -1):
+            if names[back] in spans:
+                at = spans[names[back]].stop
+                new_paragraph = any(s.new_paragraph for s in layout[back + 1 : index + 1])
+                break
+        else:
+            if index == len(layout):  # a field no template knows goes at the end
+                at, new_paragraph = len(self.lines), True
+        slot = layout[index] if index < len(layout) else Slot(name, False, True)
+        new = self._field_lines(slot.name, slot.bullet, raw)
+        before = self.lines[at - 1] if at > 0 else ""
+        if new_paragraph and before.strip() and at > 0:
+            new.insert(0, "\r" if self.cr else "")
+        after = self.lines[at] if at < len(self.lines) else None
+        if new_paragraph and after is not None and after.strip() and _FIELD.match(after) is None:
+            new.append("\r" if self.cr else "")
+        self.lines[at:at] = new
+        self._spans = None
+
+
+def _find_fields(lines: list[str]) -> dict[str, FieldSpan]:
+    spans: dict[str, FieldSpan] = {}
+    current: tuple[str, bool, int] | None = None
+    fence: str | None = None
+
+    def close(stop: int) -> None:
+        nonlocal current
+        if current is not None:
+            name, bullet, first = current
+            spans.setdefault(name.lower(), FieldSpan(name, bullet, first, stop))
+            current = None
+
+    for i in range(1, len(lines)):
+        line = _strip_cr(lines[i])
+        if fence is not None:
+            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+                fence = None
+            continue
+        opening = _FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            if current is None:
+                continue
+            continue
+        if not line.strip() or _HEADING.match(line):
+            close(i)
+            continue
+        field = _FIELD.fullmatch(line)
+        if field:
+            close(i)
+            current = (field.group("name").strip(), field.group("bullet") is not None, i)
+    close(len(lines))
+    return spans
+
+
+def layout_of(rendered: str) -> list[Slot]:
+    """The field order of a rendered template: names, list form, and paragraph starts."""
+    slots: list[Slot] = []
+    blank = False
+    for line in rendered.split("\n")[1:]:
+        field = _FIELD.fullmatch(line.rstrip("\r"))
+        if field:
+            slots.append(
+                Slot(field.group("name").strip(), field.group("bullet") is not None, blank)
+            )
+            blank = False
+        elif not line.strip() or _HEADING.match(line):
+            blank = True
+    return slots

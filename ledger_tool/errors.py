@@ -1,0 +1,17 @@
+"""The one exception family the core raises; the CLI turns it into a message and exit code 1."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """A problem the user can fix: bad input, unknown ID, a file that cannot be parsed."""
+
+
+class ParseError(LedgerError):
+    """A file the tool cannot read safely; carries the place so the message reads `PATH:LINE: ...`."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message

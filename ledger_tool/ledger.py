@@ -1,0 +1,539 @@
+"""The error lifecycle across the three files: open, see, note, resolve, reopen, and reading.
+
+A `Ledger` is the three files as one command read them (under the lock, for a change).  Its methods
+take plain values (times already in the configured zone, commit facts already read from git) and
+collect edits; `changes()` returns the new texts to write.  Nothing here prints or reads the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from ledger_tool import history, store
+from ledger_tool.block import Block, Slot, layout_of
+from ledger_tool.config import Config, load
+from ledger_tool.errors import LedgerError
+from ledger_tool.errors_doc import ID_RE, ErrorsFile
+from ledger_tool.history import Event
+from ledger_tool.journal_doc import JournalFile, archive, archive_header
+from ledger_tool.model import Entry, read_entry
+from ledger_tool.tasks_doc import TasksFile
+from ledger_tool.textcodec import encode
+from ledger_tool.timefmt import format_duration, format_time, zone
+
+SEVERITIES = ("P0", "P1")
+PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
+# `ledger note` options and the block fields they fill.
+NOTE_FIELDS = {
+    "description": "Description",
+    "symptoms": "Symptoms",
+    "impact": "Impact",
+    "investigation": "Investigation",
+    "current_status": "Current Status",
+    "next_steps": "Next Steps",
+    "affected_components": "Affected Components",
+    "dependencies": "Dependencies",
+    "workarounds": "Workarounds",
+    "monitoring": "Monitoring",
+    "root_cause": "Root Cause",
+    "solution": "Solution",
+    "configuration_changes": "Configuration Changes",
+    "testing": "Testing",
+    "deployment": "Deployment",
+    "prevention_measures": "Prevention Measures",
+    "related_issues": "Related Issues",
+}
+# Error fields the task mirrors under the same name.
+TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
+MAX_LISTED_FILES = 20
+_DAY_NUMBER = re.compile(r"ERR-(\d{4}-\d\d-\d\d)-(\d{3,})")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where the ledger lives and how it reads time."""
+
+    root: Path
+    config: Config
+    tz: tzinfo
+
+    @classmethod
+    def find(cls, start: Path) -> Workspace:
+        root = store.find_root(start)
+        config = load(root)
+        return cls(root, config, zone(config.timezone))
+
+    def path(self, name: str) -> Path:
+        return self.root / str(getattr(self.config, f"{name}_file"))
+
+    def display(self, name: str) -> str:
+        return str(getattr(self.config, f"{name}_file"))
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What `resolve` records about the fix commit (read from git by the caller)."""
+
+    sha: str
+    subject: str
+    files: tuple[tuple[str, int, int], ...]  # (path, lines added, lines deleted)
+    url: str  # commit page, or "" when the remote is not a known web host
+
+
+class Ledger:
+    """The three files as read for one command, and the edits it makes to them."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        path = ws.path("errors")
+        if not path.is_file():
+            raise LedgerError(
+                f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
+            )
+        self.errors = ErrorsFile(ws.display("errors"), store.read_text(path, ws.display("errors")))
+        self._journal: JournalFile | None = None
+        self._tasks: TasksFile | None = None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _side_text(self, name: str) -> str:
+        path = self.ws.path(name)
+        if path.is_file():
+            return store.read_text(path, self.ws.display(name))
+        from ledger_tool.render import read_packaged
+
+        return read_packaged(f"{name.upper()}.md")
+
+    @property
+    def journal(self) -> JournalFile:
+        if self._journal is None:
+            self._journal = JournalFile(self.ws.display("journal"), self._side_text("journal"))
+        return self._journal
+
+    @property
+    def tasks(self) -> TasksFile:
+        if self._tasks is None:
+            self._tasks = TasksFile(self.ws.display("tasks"), self._side_text("tasks"))
+        return self._tasks
+
+    def ids(self) -> list[str]:
+        return list(self.errors.blocks)
+
+    def unknown(self, error_id: str) -> LedgerError:
+        day = error_id[4:14]
+        same_day = [i for i in self.errors.blocks if i[4:14] == day]
+        active = self.errors.order["active"]
+        if same_day:
+            hint = f"errors of {day}: {' '.join(same_day)}"
+        elif active:
+            hint = f"active errors: {' '.join(active[:10])}" + (" ..." if len(active) > 10 else "")
+        else:
+            hint = "the ledger has no active errors; `ledger list` shows them all"
+        return LedgerError(f"no error {error_id}; {hint}")
+
+    def entry(self, error_id: str) -> Entry:
+        if error_id not in self.errors.blocks:
+            raise self.unknown(error_id.upper() if ID_RE.fullmatch(error_id.upper()) else error_id)
+        ref = self.errors.blocks[error_id]
+        return read_entry(
+            error_id, self.errors.block(error_id), self.ws.tz, self.errors.path, ref.line
+        )
+
+    def entries(self) -> list[Entry]:
+        return [self.entry(i) for i in self.errors.blocks]
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def changes(self) -> dict[Path, str]:
+        """New texts of every file this command changed (verified to parse again)."""
+        out: dict[Path, str] = {}
+        new_errors = self.errors.render()
+        if new_errors != self.errors.text:
+            ErrorsFile(self.errors.path, new_errors).check_key_fields()
+            out[self.ws.path("errors")] = new_errors
+        if self._tasks is not None:
+            text = self._tasks.render()
+            if text != self._tasks.text or not self.ws.path("tasks").exists():
+                out[self.ws.path("tasks")] = text
+        if self._journal is not None:
+            text = self._journal.render()
+            if text != self._journal.text or not self.ws.path("journal").exists():
+                out.update(self._archived(text))
+        return out
+
+    def _archived(self, journal_text: str) -> dict[Path, str]:
+        kept, moved = archive(journal_text, self.ws.config.journal_max_lines)
+        out = {self.ws.path("journal"): kept}
+        folder = self.ws.root / self.ws.config.journal_archive_dir
+        for month, chunks in moved.items():
+            path = folder / f"{month}.md"
+            old = store.read_text(path, str(path)) if path.exists() else archive_header(month)
+            if old and not old.endswith("\n"):
+                old += "\n"
+            out[path] = old + "".join(("\n" if old.strip() else "") + c for c in chunks)
+        return out
+
+    def _render(self, template: str, values: dict[str, str], **context: str) -> str:
+        from ledger_tool.render import render
+
+        return render(self.ws.root, template, values, **context)
+
+    def _shape(self, block: Block, template: str, values: dict[str, str], complete: bool) -> None:
+        """Set `values` in place; add missing fields where `template` puts them.
+
+        With `complete`, every field of the template that the block lacks is added (empty), so a
+        block that changes status takes the shape of its new template.
+        """
+        missing = [name for name, raw in values.items() if not block.replace(name, raw)]
+        if not missing and not complete:
+            return
+        current = {span.name: block.get(span.name) or "" for span in block.spans().values()}
+        heading_id = block.heading.lstrip("#").split()[0]
+        context = {"id": heading_id, "task_id": heading_id, "time": "", "title": ""}
+        slots: list[Slot] = layout_of(self._render(template, current | values, **context))
+        for slot in slots:
+            if block.get(slot.name) is None and (complete or slot.name in values):
+                block.insert(slot.name, values.get(slot.name, ""), slots)
+        for name in missing:
+            if block.get(name) is None:
+                block.insert(name, values[name], slots)
+
+    def _row(self, entry: Entry, link: str) -> None:
+        first_seen = format_time(entry.first_seen) if entry.first_seen else ""
+        cells = [
+            entry.id,
+            first_seen,
+            entry.status.upper(),
+            entry.severity,
+            encode(entry.area),
+            link,
+        ]
+        self.errors.put_row(entry.id, cells, first_seen)
+
+    def _events(self, entry: Entry) -> list[Event]:
+        """The entry's history; a block adopted without one starts from its own fields."""
+        if entry.history:
+            return entry.history
+        events = [Event(entry.first_seen, "opened")] if entry.first_seen else []
+        if entry.occurrences > 1 and entry.first_seen:
+            seen_at = entry.last_seen or entry.first_seen
+            events.append(Event(seen_at, "seen", entry.occurrences - 1))
+        if entry.status == "resolved" and entry.resolved:
+            events.append(Event(entry.resolved, "resolved", commit=entry.fix_commit))
+        return events
+
+    def _journal_link(self, error_id: str, title: str) -> str:
+        errors_dir = self.ws.path("errors").parent
+        target = os.path.relpath(self.ws.path("journal"), errors_dir)
+        anchor = re.sub(r"[^\w\- ]", "", f"{title} |ERROR:{error_id}|".lower()).replace(" ", "-")
+        return f"[{encode(target)}]({target.replace(' ', '%20')}#{anchor})"
+
+    # -- the lifecycle ----------------------------------------------------------------------
+
+    def open(
+        self,
+        severity: str,
+        area: str,
+        description: str,
+        at: datetime,
+        *,
+        symptoms: str = "",
+        impact: str = "",
+        fingerprint: str = "",
+        taken: set[int] | None = None,
+    ) -> str:
+        """Open a new error; returns its ID (past every number in use that day, here or in
+        `taken`, the numbers found on other branches)."""
+        severity = severity.strip().upper()
+        if severity in ("P2", "P3"):
+            raise LedgerError(
+                f"{severity} errors are not tracked in the critical-error ledger (only P0 and P1); "
+                "record it in your issue tracker instead"
+            )
+        if severity not in SEVERITIES:
+            raise LedgerError(f"severity must be P0 or P1, not {severity!r}")
+        area = area.strip()
+        if not area:
+            raise LedgerError("the affected area is empty; name the component, e.g. 'inference'")
+        allowed = self.ws.config.areas
+        if allowed and area not in allowed:
+            raise LedgerError(
+                f"area {area!r} is not one of the configured areas: {', '.join(allowed)}"
+            )
+        if not description.strip():
+            raise LedgerError("the description is empty; say in a few words what failed")
+        day = at.strftime("%Y-%m-%d")
+        used = set(taken or ())
+        used |= {int(n) for d, n in _DAY_NUMBER.findall(self.errors.text) if d == day}
+        error_id = f"ERR-{day}-{max(used, default=0) + 1:03d}"
+        stamp = format_time(at)
+        values = {
+            "Status": "ACTIVE",
+            "Severity": severity,
+            "Area": encode(area),
+            "First Seen": stamp,
+            "Last Seen": stamp,
+            "Occurrences": "1",
+            "Description": encode(description),
+            "Symptoms": encode(symptoms),
+            "Impact": encode(impact),
+            "Fingerprint": encode(fingerprint),
+            "History": history.render_events([Event(at, "opened")]),
+        }
+        block = Block(self._render("error_active.md.j2", values, id=error_id))
+        self.errors.put(error_id, block, "active", (stamp, error_id))
+        entry = read_entry(error_id, block, self.ws.tz, self.errors.path, 0)
+        self._row(entry, "")
+        kind = "Complete outage or critical failure" if severity == "P0" else "Major failure"
+        journal = {
+            "What": encode(f"Investigation and resolution of {description}"),
+            "Why": encode(f"{kind} ({severity}) affecting {area}"),
+        }
+        title = "Critical Error Investigation"
+        self.journal.add_entry(
+            stamp,
+            self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=error_id),
+        )
+        summary = description.strip().split("\n", 1)[0]
+        summary = summary if len(summary) <= 80 else summary[:79] + "…"
+        task = {
+            "Task ID": f"TASK-{error_id}",
+            "Title": encode(f"Resolve {summary}"),
+            "Status": "IN_PROGRESS",
+            "Priority": PRIORITY[severity],
+            "Error ID": error_id,
+            "Impact": encode(impact),
+        }
+        self.tasks.add(error_id, self._render("task.md.j2", task, task_id=f"TASK-{error_id}"))
+        return error_id
+
+    def see(
+        self,
+        error_id: str,
+        at: datetime,
+        count: int,
+        seen_with_fix: Callable[[str | None], str | None],
+    ) -> Entry:
+        """Record `count` sightings at `at`.  On a resolved error this is a regression (the error
+        reopens) only when the code that was seen contains the fix: `seen_with_fix(fix_sha)`
+        returns the SHA of that code ("" when there is no git to ask), or None when it lacks the
+        fix."""
+        if count < 1:
+            raise LedgerError("--count must be at least 1")
+        entry = self.entry(error_id)
+        block = self.errors.block(error_id)
+        events = self._events(entry)
+        rev = seen_with_fix(entry.fix_commit) if entry.status == "resolved" else None
+        regressed = rev is not None
+        if regressed:
+            events = history.add(events, Event(at, "regressed", commit=rev or None))
+        events = history.add(events, Event(at, "seen", count))
+        last = max(filter(None, [entry.last_seen, at]))
+        values = {
+            "Last Seen": format_time(last),
+            "Occurrences": str(entry.occurrences + count),
+            "History": history.render_events(events),
+        }
+        if regressed:
+            return self._reactivate(entry, block, values, at, "regressed")
+        template = "error_resolved.md.j2" if entry.status == "resolved" else "error_active.md.j2"
+        self._shape(block, template, values, complete=False)
+        section = entry.status
+        self.errors.put(error_id, block, section, self._key(entry))
+        return self.entry_from(error_id, block)
+
+    def _key(self, entry: Entry) -> tuple[str, str]:
+        when = entry.resolved if entry.status == "resolved" else entry.first_seen
+        return (format_time(when) if when else "", entry.id)
+
+    def entry_from(self, error_id: str, block: Block) -> Entry:
+        return read_entry(error_id, block, self.ws.tz, self.errors.path, 0)
+
+    def note(self, error_id: str, notes: dict[str, str], append: bool = False) -> Entry:
+        """Fill investigation fields (keys of NOTE_FIELDS); with `append`, add to what is there."""
+        entry = self.entry(error_id)
+        block = self.errors.block(error_id)
+        values: dict[str, str] = {}
+        for key, text in notes.items():
+            name = NOTE_FIELDS[key]
+            old = block.get(name)
+            if key == "description" and not text.strip():
+                raise LedgerError("the description cannot be empty")
+            if append and old and old.strip():
+                values[name] = old.rstrip() + "<br>" + encode(text)
+            else:
+                values[name] = encode(text)
+        template = "error_resolved.md.j2" if entry.status == "resolved" else "error_active.md.j2"
+        self._shape(block, template, values, complete=False)
+        self.errors.put(error_id, block, entry.status, self._key(entry))
+        self._mirror_task(error_id, {k: v for k, v in values.items() if k in TASK_MIRROR})
+        return self.entry_from(error_id, block)
+
+    def _mirror_task(self, error_id: str, values: dict[str, str]) -> None:
+        found = self.tasks.task(error_id)
+        if found is None or not values:
+            return
+        block, span = found
+        self._shape(block, "task.md.j2", values, complete=False)
+        self.tasks.replace(span, block)
+
+    def resolve(
+        self,
+        error_id: str,
+        at: datetime,
+        fix: Fix | None = None,
+        root_cause: str = "",
+        solution: str = "",
+    ) -> Entry:
+        """Move an active error to Resolved with its fix, complete its task, journal the result."""
+        entry = self.entry(error_id)
+        if entry.status == "resolved":
+            when = format_time(entry.resolved) if entry.resolved else "earlier"
+            raise LedgerError(
+                f"{error_id} is already resolved ({when}); `ledger reopen {error_id}` first "
+                "if it came back"
+            )
+        events = self._events(entry)
+        start = history.episode_start(events) or entry.first_seen or at
+        if at < start:
+            raise LedgerError(
+                f"{error_id} cannot be resolved at {format_time(at)}, before its episode began "
+                f"({format_time(start)}); check --at"
+            )
+        events = history.add(events, Event(at, "resolved", commit=fix.sha if fix else None))
+        block = self.errors.block(error_id)
+        values = {
+            "Status": "RESOLVED",
+            "Resolved": format_time(at),
+            "Resolution Time": format_duration(at - start),
+            "History": history.render_events(events),
+            "Journal Entry": self._journal_link(error_id, "Critical Error Investigation"),
+        }
+        if root_cause:
+            values["Root Cause"] = encode(root_cause)
+        if solution:
+            values["Solution"] = encode(solution)
+        link = ""
+        if fix is not None:
+            values["Fix Commit"] = fix.sha
+            values["Code Changes"] = _code_changes(fix.files)
+            link = f"[{fix.sha[:7]}]({fix.url})" if fix.url else fix.sha[:7]
+        block.set_heading(f"### {error_id} (RESOLVED)")
+        self._shape(block, "error_resolved.md.j2", values, complete=True)
+        resolved = self.entry_from(error_id, block)
+        self.errors.put(error_id, block, "resolved", self._key(resolved))
+        self._row(resolved, link)
+        task = {"Status": "COMPLETE"}
+        if root_cause:
+            task["Root Cause"] = encode(root_cause)
+        self._task_status(error_id, entry, task)
+        result = f"Resolved {format_time(at)} after {format_duration(at - start)}"
+        if fix is not None:
+            result += f" by commit {fix.sha[:7]} ({fix.subject})"
+        if solution:
+            result += f": {solution}"
+        self._journal_result(error_id, at, encode(result))
+        return resolved
+
+    def reopen(self, error_id: str, at: datetime, reason: str = "") -> Entry:
+        """Put a resolved error back to Active; it counts as a recurrence."""
+        entry = self.entry(error_id)
+        if entry.status != "resolved":
+            raise LedgerError(f"{error_id} is not resolved, so it cannot be reopened")
+        if entry.resolved and at < entry.resolved:
+            raise LedgerError(
+                f"{error_id} was resolved at {format_time(entry.resolved)}; a reopening must come "
+                "after that (check --at)"
+            )
+        events = history.add(self._events(entry), Event(at, "reopened", note=reason or None))
+        values = {"History": history.render_events(events)}
+        return self._reactivate(entry, self.errors.block(error_id), values, at, "reopened", reason)
+
+    def _reactivate(
+        self,
+        entry: Entry,
+        block: Block,
+        values: dict[str, str],
+        at: datetime,
+        kind: str,
+        reason: str = "",
+    ) -> Entry:
+        values = {"Status": "ACTIVE", "Fix Commit": "", **values}
+        block.set_heading(f"### {entry.id}")
+        block.remove("Resolved")
+        block.remove("Resolution Time")
+        self._shape(block, "error_active.md.j2", values, complete=True)
+        active = self.entry_from(entry.id, block)
+        self.errors.put(entry.id, block, "active", self._key(active))
+        self._row(active, "")
+        self._task_status(entry.id, entry, {"Status": "IN_PROGRESS"})
+        stamp = format_time(at)
+        title = "Critical Error Regression" if kind == "regressed" else "Critical Error Reopened"
+        what = (
+            "Regression: seen again on code that contains the fix"
+            if kind == "regressed"
+            else ("Reopened" + (f": {reason}" if reason else ""))
+        )
+        journal = {
+            "What": encode(what),
+            "Why": encode(f"{entry.description} ({entry.severity}, {entry.area}) came back"),
+        }
+        self.journal.add_entry(
+            stamp,
+            self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=entry.id),
+        )
+        return active
+
+    def _task_status(self, error_id: str, entry: Entry, values: dict[str, str]) -> None:
+        found = self.tasks.task(error_id)
+        if found is None:  # the task was deleted or never made: make it again
+            task = {
+                "Task ID": f"TASK-{error_id}",
+                "Title": encode(f"Resolve {entry.description.split(chr(10), 1)[0][:80]}"),
+                "Priority": PRIORITY.get(entry.severity, "HIGH"),
+                "Error ID": error_id,
+                **values,
+            }
+            self.tasks.add(error_id, self._render("task.md.j2", task, task_id=f"TASK-{error_id}"))
+            return
+        block, span = found
+        self._shape(block, "task.md.j2", values, complete=False)
+        self.tasks.replace(span, block)
+
+    def _journal_result(self, error_id: str, at: datetime, result: str) -> None:
+        found = self.journal.latest_block(error_id)
+        if found is not None:
+            block, span = found
+            old = block.get("Result")
+            value = result if not old or not old.strip() else f"{old.rstrip()}<br>{result}"
+            self._shape(block, "journal_entry.md.j2", {"Result": value}, complete=False)
+            self.journal.replace(span, block)
+            return
+        stamp = format_time(at)
+        self.journal.add_entry(
+            stamp,
+            self._render(
+                "journal_entry.md.j2",
+                {"Result": result},
+                time=stamp,
+                title="Critical Error Resolution",
+                id=error_id,
+            ),
+        )
+
+
+def _code_changes(files: tuple[tuple[str, int, int], ...]) -> str:
+    if not files:
+        return "no file changes in the fix commit"
+    shown = [f"{encode(p)} (+{a}/-{d})" for p, a, d in files[:MAX_LISTED_FILES]]
+    rest = files[MAX_LISTED_FILES:]
+    if rest:
+        added = sum(a for _, a, _ in rest)
+        deleted = sum(d for _, _, d in rest)
+        shown.append(f"and {len(rest)} more files (+{added}/-{deleted})")
+    return ", ".join(shown)

@@ -1,0 +1,86 @@
+"""The Markdown outline the tool needs (headings, breaks, fences, comments) without a full parse.
+
+One regular-expression pass finds the lines that can matter; Python only looks at those.  Headings,
+thematic breaks and fields inside fenced code or HTML comment blocks are not structure, exactly as in
+CommonMark, so the seed's fenced `### ERR-YYYY-MM-DD-NNN` examples are never taken for entries.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_CANDIDATE = re.compile(
+    r"^ {0,3}(?:(?P<hashes>#{1,6})(?:[ \t](?P<title>.*))?\r?$"
+    r"|(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+    r"|(?P<comment><!--)"
+    r"|(?P<rule>[-*_])(?:[ \t]*(?P=rule)){2,}[ \t]*\r?$)",
+    re.M,
+)
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    title: str
+    start: int  # offset of the line's first character
+    end: int  # offset just past the line's newline
+
+
+@dataclass
+class Outline:
+    """Structure of one text: headings, breaks and the spans that hide structure."""
+
+    text: str
+    headings: list[Heading] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)  # line-start offsets of thematic breaks
+    hidden: list[tuple[int, int]] = field(default_factory=list)  # fences and comment blocks
+
+    def is_hidden(self, offset: int) -> bool:
+        """True when `offset` lies inside a fenced code block or an HTML comment block."""
+        i = bisect_right(self.hidden, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and self.hidden[i][0] <= offset < self.hidden[i][1]
+
+    def line_number(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
+
+
+def _fence_end(text: str, start: int, marker: str) -> int:
+    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*\r?$", re.M)
+    found = closing.search(text, _line_end(text, start))
+    return len(text) if found is None else _line_end(text, found.start())
+
+
+def scan(text: str) -> Outline:
+    """Return the outline of `text`."""
+    outline = Outline(text)
+    pos = 0
+    while (m := _CANDIDATE.search(text, pos)) is not None:
+        start = m.start()
+        end = _line_end(text, start)
+        if m.group("hashes"):
+            title = _CLOSING_HASHES.sub("", (m.group("title") or "").rstrip("\r")).strip()
+            outline.headings.append(Heading(len(m.group("hashes")), title, start, end))
+        elif m.group("fence") and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            end = _fence_end(text, start, m.group("fence"))
+            outline.hidden.append((start, end))
+        elif m.group("comment"):
+            close = text.find("-->", m.end())
+            end = len(text) if close < 0 else _line_end(text, close)
+            outline.hidden.append((start, end))
+        elif m.group("rule"):
+            outline.breaks.append(start)
+        pos = end
+    return outline
+
+
+def find_lines(outline: Outline, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of a line pattern that lie outside fences and comment blocks."""
+    return [m for m in pattern.finditer(outline.text) if not outline.is_hidden(m.start())]

@@ -1,0 +1,72 @@
+"""Edits to a text by offset: the tool replaces only what it owns and writes the rest back as it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+def apply(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (made against the same original text)."""
+    out: list[str] = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < pos:
+            raise ValueError("overlapping edits")
+        out.append(text[pos : edit.start])
+        out.append(edit.text)
+        pos = edit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending, judged by its first line (LF for a one-line file)."""
+    end = text.find("\n")
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def content_end(text: str, start: int, stop: int) -> int:
+    """Offset just past the last non-blank line in `text[start:stop]` (or `start` if none)."""
+    k = len(text[start:stop].rstrip(" \t\r\n"))
+    if k == 0:
+        return start
+    newline = text.find("\n", start + k, stop)
+    return stop if newline < 0 else newline + 1
+
+
+def removal(text: str, start: int, end: int) -> Edit:
+    """Remove the entry at [start, end) together with one blank line that separated it."""
+    if start > 0:
+        previous = line_start(text, start - 1)
+        if not text[previous:start].strip():
+            return Edit(previous, end, "")
+    following = text.find("\n", end)
+    if following >= 0 and not text[end:following].strip():
+        return Edit(start, following + 1, "")
+    return Edit(start, end, "")
+
+
+def insert_before(offset: int, entry: str, newline: str) -> Edit:
+    """Put an entry (ending with a newline) in front of the entry starting at `offset`."""
+    return Edit(offset, offset, entry + newline)
+
+
+def insert_after(text: str, offset: int, entry: str, newline: str) -> Edit:
+    """Put an entry after the content that ends at `offset`, one blank line between them."""
+    lead = newline if offset > 0 and not text[:offset].endswith("\n") else ""
+    return Edit(offset, offset, lead + newline + entry)
+
+
+def to_newline(text: str, newline: str) -> str:
+    return text if newline == "\n" else text.replace("\n", newline)

@@ -1,0 +1,165 @@
+"""Reading and writing the ledger's files so that no update is ever lost or half-written.
+
+A mutating command holds an exclusive lock on the repository for its whole read-change-write cycle.
+It writes every new file content to a temporary file, reads it back, and records the set of
+renames in a manifest before making any of them; a crash before the manifest leaves all files old,
+a crash after it is rolled forward by the next `ledger` command.  Temporary files live inside
+`.git/ledger/`, so the working tree never shows them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ledger_tool.errors import LedgerError
+
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def find_root(start: Path) -> Path:
+    """The top of the git work tree containing `start`, or `start` itself outside git."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def git_dir(root: Path) -> Path | None:
+    """The repository's git directory (following a worktree's `.git` file), if any."""
+    dot = root / ".git"
+    if dot.is_dir():
+        return dot
+    if dot.is_file():
+        text = dot.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            found = Path(text[len("gitdir:") :].strip())
+            return found if found.is_absolute() else (root / found).resolve()
+    return None
+
+
+def work_dir(root: Path) -> Path:
+    """Where temporary files and the transaction manifest live."""
+    base = git_dir(root)
+    return base / "ledger" if base is not None else root / ".ledger" / "tmp"
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold the repository's ledger lock (an advisory lock on the work tree's top folder)."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise LedgerError(
+                        "another ledger command has held the lock for 30 s; wait for it to "
+                        "finish (or stop it) and run this command again"
+                    ) from exc
+                time.sleep(0.01)
+        recover(root)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _manifest(root: Path) -> Path:
+    return work_dir(root) / "manifest.json"
+
+
+def recover(root: Path) -> None:
+    """Finish a write a crash interrupted after its commit point, and clear leftover temp files."""
+    folder = work_dir(root)
+    if not folder.is_dir():
+        return
+    manifest = _manifest(root)
+    if manifest.exists():
+        try:
+            pairs = json.loads(manifest.read_text(encoding="utf-8"))
+        except ValueError:
+            pairs = []  # the manifest itself was cut short: nothing was renamed yet
+        for temp, target in pairs:
+            if os.path.exists(temp):
+                os.replace(temp, target)
+                _fsync_dir(Path(target).parent)
+        manifest.unlink()
+    for leftover in folder.glob("*.new"):
+        leftover.unlink()
+    for leftover in folder.glob("*.tmp"):
+        leftover.unlink()
+
+
+def read_text(path: Path, display: str) -> str:
+    """A ledger file's text; undecodable bytes are reported with their line, never guessed at."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        from ledger_tool.errors import ParseError
+
+        raise ParseError(display, line, "not valid UTF-8; save the file as UTF-8") from exc
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_files(root: Path, contents: dict[Path, str]) -> None:
+    """Replace every file in `contents` with its new text: all of them, or (after a crash) none.
+
+    Must be called while holding `locked(root)`.
+    """
+    if not contents:
+        return
+    folder = work_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    pairs: list[tuple[str, str]] = []
+    for index, (target, text) in enumerate(contents.items()):
+        target = Path(os.path.realpath(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = folder / f"{index}-{target.name}.new"
+        if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
+            temp = target.parent / f".{target.name}.ledger.new"
+        data = text.encode("utf-8")
+        _write_synced(temp, data)
+        if temp.read_bytes() != data:
+            temp.unlink()
+            raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
+        if target.exists():
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+        pairs.append((str(temp), str(target)))
+    manifest = _manifest(root)
+    staged = manifest.with_suffix(".tmp")
+    _write_synced(staged, json.dumps(pairs).encode("utf-8"))
+    os.replace(staged, manifest)  # the commit point
+    _fsync_dir(folder)
+    for temp_name, target_name in pairs:
+        os.replace(temp_name, target_name)
+    for parent in {Path(target_name).parent for _, target_name in pairs}:
+        _fsync_dir(parent)
+    manifest.unlink()
