@@ -74,7 +74,27 @@ def _normal_id(error_id: str) -> str:
     return error_id.strip().upper()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns the core's errors into exit codes: 1 a user-fixable problem (message, no traceback),
+    3 an internal error (traceback kept); click itself gives 2 for usage errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            click.echo(f"ledger: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            ctx.exit(130)
+        except Exception:
+            click.echo(traceback.format_exc(), err=True)
+            click.echo("ledger: internal error; please report it with the traceback above", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ledger")
 def cli() -> None:
     """Keep ERRORS.md, JOURNAL.md and TASKS.md: a team's critical-error ledger in git.
@@ -389,25 +409,6 @@ def show(error_id: str, as_json: bool) -> None:
         click.echo(f"    {_fmt(event.at)}  {event.kind} {extra}".rstrip())
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: exit 0 ok, 1 a user-fixable problem, 2 usage, 3 an internal error."""
-    try:
-        cli.main(args=argv, prog_name="ledger", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except LedgerError as exc:
-        click.echo(f"ledger: {exc}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception:
-        traceback.print_exc()
-        click.echo(
-            "ledger: internal error (exit 3); please report it with the traceback above", err=True
-        )
-        sys.exit(3)
-    sys.exit(0)
+def main() -> None:
+    """Entry point of the `ledger` console script."""
+    cli(prog_name="ledger")

@@ -16,7 +16,7 @@ _SHA = re.compile(r"\b[0-9a-f]{7,64}\b")
 # Fields with a meaning of their own; every other field is free text, kept under `fields`.
 KEY_FIELDS = (
     "Status", "Severity", "Area", "First Seen", "Last Seen", "Occurrences", "Description",
-    "Resolved", "Resolution Time", "Fix Commit", "Fingerprint", "History",
+    "Resolved", "Fix Commit", "Fingerprint", "History",
 )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -68,5 +69,9 @@ def insert_after(text: str, offset: int, entry: str, newline: str) -> Edit:
     return Edit(offset, offset, lead + newline + entry)
 
 
+_BARE_LF = re.compile(r"(?<!\r)\n")
+
+
 def to_newline(text: str, newline: str) -> str:
-    return text if newline == "\n" else text.replace("\n", newline)
+    """Give generated lines the file's line ending (lines that already end in CRLF stay so)."""
+    return text if newline == "\n" else _BARE_LF.sub("\r\n", text)
