@@ -105,6 +105,15 @@ class ErrorsFile:
             self.sections[name] = Section(h.start, h.end, stop)
         for name, title in (("active", "Active Errors"), ("resolved", "Resolved Errors")):
             if name not in self.sections:
+                swallowing = [a for a, b in self.outline.hidden if b == len(self.text)]
+                if swallowing and not self.text[swallowing[0] :].rstrip().endswith(("```", "~~~", "-->")):
+                    opener = self.text[swallowing[0] :].lstrip()[:3]
+                    what = "HTML comment" if opener == "<!-" else "code fence"
+                    raise self.error(
+                        swallowing[0],
+                        f"this {what} is never closed and hides the rest of the file, "
+                        f"'## {title}' included; close it",
+                    )
                 raise ParseError(
                     self.path,
                     1,
