@@ -90,7 +90,9 @@ class _Group(click.Group):
             ctx.exit(130)
         except Exception:
             click.echo(traceback.format_exc(), err=True)
-            click.echo("ledger: internal error; please report it with the traceback above", err=True)
+            click.echo(
+                "ledger: internal error; please report it with the traceback above", err=True
+            )
             ctx.exit(3)
 
 

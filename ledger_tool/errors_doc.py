@@ -105,12 +105,12 @@ class ErrorsFile:
             self.sections[name] = Section(h.start, h.end, stop)
         for name, title in (("active", "Active Errors"), ("resolved", "Resolved Errors")):
             if name not in self.sections:
-                swallowing = [a for a, b in self.outline.hidden if b == len(self.text)]
-                if swallowing and not self.text[swallowing[0] :].rstrip().endswith(("```", "~~~", "-->")):
-                    opener = self.text[swallowing[0] :].lstrip()[:3]
+                unclosed = self.outline.unclosed
+                if unclosed is not None:
+                    opener = self.text[unclosed:].lstrip()[:3]
                     what = "HTML comment" if opener == "<!-" else "code fence"
                     raise self.error(
-                        swallowing[0],
+                        unclosed,
                         f"this {what} is never closed and hides the rest of the file, "
                         f"'## {title}' included; close it",
                     )

@@ -37,6 +37,7 @@ class Outline:
     headings: list[Heading] = field(default_factory=list)
     breaks: list[int] = field(default_factory=list)  # line-start offsets of thematic breaks
     hidden: list[tuple[int, int]] = field(default_factory=list)  # fences and comment blocks
+    unclosed: int | None = None  # start of a fence or comment that runs to the end of the text
 
     def is_hidden(self, offset: int) -> bool:
         """True when `offset` lies inside a fenced code block or an HTML comment block."""
@@ -52,10 +53,10 @@ def _line_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
-def _fence_end(text: str, start: int, marker: str) -> int:
+def _fence_end(text: str, start: int, marker: str) -> int | None:
     closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*\r?$", re.M)
     found = closing.search(text, _line_end(text, start))
-    return len(text) if found is None else _line_end(text, found.start())
+    return None if found is None else _line_end(text, found.start())
 
 
 def scan(text: str) -> Outline:
@@ -69,11 +70,18 @@ def scan(text: str) -> Outline:
             title = _CLOSING_HASHES.sub("", (m.group("title") or "").rstrip("\r")).strip()
             outline.headings.append(Heading(len(m.group("hashes")), title, start, end))
         elif m.group("fence") and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
-            end = _fence_end(text, start, m.group("fence"))
+            fence_end = _fence_end(text, start, m.group("fence"))
+            if fence_end is None:
+                outline.unclosed, end = start, len(text)
+            else:
+                end = fence_end
             outline.hidden.append((start, end))
         elif m.group("comment"):
             close = text.find("-->", m.end())
-            end = len(text) if close < 0 else _line_end(text, close)
+            if close < 0:
+                outline.unclosed, end = start, len(text)
+            else:
+                end = _line_end(text, close)
             outline.hidden.append((start, end))
         elif m.group("rule"):
             outline.breaks.append(start)

@@ -18,8 +18,8 @@ PROBE = (
     "    runpy.run_module('ledger_tool', run_name='__main__')\n"
     "except SystemExit:\n"
     "    pass\n"
-    "heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))\n"
-    "print('HEAVY', heavy, file=sys.stderr)\n" % (HEAVY,)
+    f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+    "print('HEAVY', heavy, file=sys.stderr)\n"
 )
 
 
