@@ -7,6 +7,7 @@ that `ledger --help` and the hooks stay fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -88,6 +89,9 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             ctx.exit(130)
+        except BrokenPipeError:  # the reader went away (`ledger list | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception:
             click.echo(traceback.format_exc(), err=True)
             click.echo(
