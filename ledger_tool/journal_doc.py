@@ -86,4 +86,4 @@ def archive(text: str, max_lines: int) -> tuple[str, dict[str, list[str]]]:
 
 
 def archive_header(month: str) -> str:
-    return f"# Journal archive {month}\n\nOlder entries moved here from JOURNAL.md by `ledger`.\n\n"
+    return f"# Journal archive {month}\n\nOlder entries moved here from JOURNAL.md by `ledger`.\n"

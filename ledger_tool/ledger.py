@@ -167,15 +167,16 @@ class Ledger:
         return out
 
     def _archived(self, journal_text: str) -> dict[Path, str]:
+        """The journal, and the monthly archive files that whole old entries move to."""
         kept, moved = archive(journal_text, self.ws.config.journal_max_lines)
         out = {self.ws.path("journal"): kept}
+        newline = self.journal.newline
         folder = self.ws.root / self.ws.config.journal_archive_dir
         for month, chunks in moved.items():
             path = folder / f"{month}.md"
             old = store.read_text(path, str(path)) if path.exists() else archive_header(month)
-            if old and not old.endswith("\n"):
-                old += "\n"
-            out[path] = old + "".join(("\n" if old.strip() else "") + c for c in chunks)
+            parts = [part.rstrip("\r\n") for part in (old, *chunks)]
+            out[path] = (newline * 2).join(part for part in parts if part) + newline
         return out
 
     def _render(self, template: str, values: dict[str, str], **context: str) -> str:
@@ -437,7 +438,7 @@ class Ledger:
             result += f" by commit {fix.sha[:7]} ({fix.subject})"
         if solution:
             result += f": {solution}"
-        self._journal_result(error_id, at, encode(result))
+        self._journal_result(entry, at, encode(result))
         return resolved
 
     def reopen(self, error_id: str, at: datetime, reason: str = "") -> Entry:
@@ -505,7 +506,8 @@ class Ledger:
         self._shape(block, "task.md.j2", values, complete=False)
         self.tasks.replace(span, block)
 
-    def _journal_result(self, error_id: str, at: datetime, result: str) -> None:
+    def _journal_result(self, entry: Entry, at: datetime, result: str) -> None:
+        error_id = entry.id
         found = self.journal.latest_block(error_id)
         if found is not None:
             block, span = found
@@ -519,7 +521,11 @@ class Ledger:
             stamp,
             self._render(
                 "journal_entry.md.j2",
-                {"Result": result},
+                {
+                    "What": encode(f"Resolution of {entry.description}"),
+                    "Why": encode(f"{entry.severity} error affecting {entry.area}"),
+                    "Result": result,
+                },
                 time=stamp,
                 title="Critical Error Resolution",
                 id=error_id,

@@ -1,0 +1,127 @@
+"""Entries written by hand in the seed's format, journal archiving, and template overrides."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import SEED, LedgerRunner, git
+
+HAND_WRITTEN = """### ERR-2026-11-18-001
+**Status**: ACTIVE
+**Severity**: P1
+**Area**: data-pipeline
+**First Seen**: 2026-11-18 14:00
+**Last Seen**: 2026-11-19 09:30
+**Occurrences**: 7
+
+**Description**: Tokenizer cache corrupt after disk full
+
+**Symptoms**: Jobs crash at step 0
+**Impact**: Two training runs lost
+
+**Investigation**: [Root cause analysis in progress]
+"""
+
+
+def _seed_with_hand_entry(repo: Path) -> None:
+    text = SEED.read_text().replace(
+        "<!-- New errors added here, newest first -->\n",
+        "<!-- New errors added here, newest first -->\n\n" + HAND_WRITTEN,
+    )
+    text = text.replace(
+        "|----|------------|--------|----------|---------------|-------------|\n",
+        "|----|------------|--------|----------|---------------|-------------|\n"
+        "| ERR-2026-11-18-001 | 2026-11-18 14:00 | ACTIVE | P1 | data-pipeline | |\n",
+    )
+    (repo / "ERRORS.md").write_text(text)
+
+
+def test_a_hand_written_entry_is_read_and_its_history_starts_from_its_fields(
+    repo: Path, run_ledger: LedgerRunner
+) -> None:
+    _seed_with_hand_entry(repo)
+    data = json.loads(run_ledger("show", "ERR-2026-11-18-001", "--json", cwd=repo).stdout)
+    assert data["occurrences"] == 7
+    assert data["fields"]["Symptoms"] == "Jobs crash at step 0"
+    result = run_ledger("seen", "ERR-2026-11-18-001", "--at", "2026-11-20 10:00", cwd=repo)
+    assert result.code == 0, result.stderr
+    data = json.loads(run_ledger("show", "ERR-2026-11-18-001", "--json", cwd=repo).stdout)
+    assert data["occurrences"] == 8
+    assert [(e["event"], e.get("count")) for e in data["history"]] == [
+        ("opened", None),
+        ("seen", 6),
+        ("seen", 1),
+    ]
+    text = (repo / "ERRORS.md").read_text()
+    assert "**Investigation**: [Root cause analysis in progress]" in text
+    assert text.count("| ERR-2026-11-18-001 |") == 1
+
+
+def test_resolving_a_hand_written_entry_makes_its_task_and_journal_result(
+    repo: Path, run_ledger: LedgerRunner
+) -> None:
+    _seed_with_hand_entry(repo)
+    result = run_ledger("resolve", "ERR-2026-11-18-001", "--at", "2026-11-20 10:00", cwd=repo)
+    assert result.code == 0, result.stderr
+    assert "after 1d 20h 0m" in result.stdout
+    assert "**Status**: COMPLETE" in (repo / "TASKS.md").read_text()
+    journal = (repo / "JOURNAL.md").read_text()
+    assert "### Critical Error Resolution |ERROR:ERR-2026-11-18-001|" in journal
+
+
+def test_old_journal_entries_move_to_the_monthly_archive(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    (ledger_repo / ".ledger.toml").write_text("journal_max_lines = 30\n")
+    ids = [
+        run_ledger("open", "P1", "api", f"error {n}", "--at", f"2026-{10 + n // 3}-0{1 + n % 3} 08:00", cwd=ledger_repo).stdout.strip()
+        for n in range(6)
+    ]  # fmt: skip
+    journal = (ledger_repo / "JOURNAL.md").read_text()
+    assert journal.count("\n") <= 30
+    archive = ledger_repo / "JOURNAL_ARCHIVE"
+    archived = "".join(p.read_text() for p in sorted(archive.glob("*.md")))
+    assert sorted(p.name for p in archive.glob("*.md")) == ["2026-10.md", "2026-11.md"]
+    for error_id in ids:
+        assert (f"|ERROR:{error_id}|" in journal) != (f"|ERROR:{error_id}|" in archived)
+    assert journal.startswith("# Engineering Journal")  # the preamble stays
+    oldest = ids[0]
+    result = run_ledger("resolve", oldest, "--at", "2026-12-01 09:00", cwd=ledger_repo)
+    assert result.code == 0, result.stderr
+    assert (
+        f"### Critical Error Resolution |ERROR:{oldest}|"
+        in (ledger_repo / "JOURNAL.md").read_text()
+    )
+
+
+def test_a_repository_template_overrides_the_packaged_one(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    override = ledger_repo / ".ledger" / "templates" / "task.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        "## {{ task_id }} (on-call)\n{{ field('Task ID') }}\n{{ field('Title') }}\n"
+        "{{ field('Status') }}\n{{ field('Priority') }}\n{{ bullet('Error ID') }}\n"
+    )
+    error_id = run_ledger("open", "P0", "api", "down", cwd=ledger_repo).stdout.strip()
+    tasks = (ledger_repo / "TASKS.md").read_text()
+    assert f"## TASK-{error_id} (on-call)\n**Task ID**: TASK-{error_id}" in tasks
+    assert "### Task Context" not in tasks
+    run_ledger("resolve", error_id, cwd=ledger_repo)
+    assert "**Status**: COMPLETE" in (ledger_repo / "TASKS.md").read_text()
+
+
+def test_unchanged_ledger_is_not_rewritten_by_reads(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "down", "--at", "2026-11-20 08:00", cwd=ledger_repo)
+    git(ledger_repo, "add", "-A")
+    git(ledger_repo, "commit", "-q", "-m", "open")
+    mtimes = {
+        p: (ledger_repo / p).stat().st_mtime_ns for p in ("ERRORS.md", "JOURNAL.md", "TASKS.md")
+    }
+    for args in (("list",), ("list", "--json"), ("show", "ERR-2026-11-20-001"), ("init",)):
+        assert run_ledger(*args, cwd=ledger_repo).code == 0
+    assert git(ledger_repo, "status", "--porcelain") == ""
+    assert mtimes == {p: (ledger_repo / p).stat().st_mtime_ns for p in mtimes}
