@@ -78,9 +78,9 @@ class Block:
         first = _FIELD.fullmatch(_strip_cr(self.lines[span.first]))
         assert first is not None
         value = first.group("value")
-        value = value[1:] if value.startswith(" ") else value
+        value = (value[1:] if value.startswith(" ") else value).rstrip(" \t")
         rest = [_strip_cr(line) for line in self.lines[span.first + 1 : span.stop]]
-        return "\n".join([value.rstrip(), *rest]) if rest else value.rstrip()
+        return "\n".join([value, *rest])
 
     def _field_lines(self, span_name: str, bullet: bool, raw: str) -> list[str]:
         first, *rest = raw.split("\n")
@@ -111,28 +111,31 @@ class Block:
         self._spans = None
 
     def insert(self, name: str, raw: str, layout: list[Slot]) -> None:
-        """Add a missing field where `layout` (a template's field order) puts it."""
+        """Add a missing field where `layout` (a template's field order) puts it.
+
+        A field the layout does not know becomes its own paragraph just above the History.
+        """
         names = [slot.name.lower() for slot in layout]
-        key = name.lower()
-        index = names.index(key) if key in names else len(layout)
         spans = self.spans()
-        at, new_paragraph = 1, index < len(layout) and layout[index].new_paragraph
-        for back in range(index - 1, -1, -1):
-            if names[back] in spans:
-                at = spans[names[back]].stop
-                new_paragraph = any(s.new_paragraph for s in layout[back + 1 : index + 1])
-                break
+        if name.lower() in names:
+            index = names.index(name.lower())
+            slot = layout[index]
+            at, new_paragraph = 1, slot.new_paragraph
+            for back in range(index - 1, -1, -1):
+                if names[back] in spans:
+                    at = spans[names[back]].stop
+                    new_paragraph = any(s.new_paragraph for s in layout[back + 1 : index + 1])
+                    break
         else:
-            if index == len(layout):  # a field no template knows goes at the end
-                at, new_paragraph = len(self.lines), True
-        slot = layout[index] if index < len(layout) else Slot(name, False, True)
+            slot = Slot(name, False, True)
+            history = spans.get("history")
+            at, new_paragraph = (history.first if history else len(self.lines)), True
+        blank = "\r" if self.cr else ""
         new = self._field_lines(slot.name, slot.bullet, raw)
-        before = self.lines[at - 1] if at > 0 else ""
-        if new_paragraph and before.strip() and at > 0:
-            new.insert(0, "\r" if self.cr else "")
-        after = self.lines[at] if at < len(self.lines) else None
-        if new_paragraph and after is not None and after.strip() and _FIELD.match(after) is None:
-            new.append("\r" if self.cr else "")
+        if new_paragraph and at > 1 and self.lines[at - 1].strip():
+            new.insert(0, blank)
+        if new_paragraph and at < len(self.lines) and self.lines[at].strip():
+            new.append(blank)
         self.lines[at:at] = new
         self._spans = None
 

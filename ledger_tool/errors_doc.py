@@ -94,7 +94,7 @@ class ErrorsFile:
 
     def _read_sections(self) -> None:
         headings = self.outline.headings
-        bounds = sorted([h.start for h in headings if h.level <= 2] + self.outline.breaks)
+        bounds = [h.start for h in headings if h.level <= 2]
         for h in headings:
             name = SECTIONS.get(h.title.lower()) if h.level == 2 else None
             if name is None:
@@ -238,8 +238,11 @@ class ErrorsFile:
             self._edits.append(splice.insert_before(at, text, self.newline))
         else:
             sec = self.sections[section]
-            last = self.blocks[others[-1]].end if others else None
-            at = last if last is not None else splice.content_end(self.text, sec.start, sec.stop)
+            last: int | None = self.blocks[others[-1]].end if others else None
+            if last is None:  # an empty section: after its lead, above a closing `---`
+                breaks = [b for b in self.outline.breaks if sec.start < b < sec.stop]
+                last = splice.content_end(self.text, sec.start, min([sec.stop, *breaks]))
+            at = last
             self._edits.append(splice.insert_after(self.text, at, text, self.newline))
 
     def put_row(self, error_id: str, cells: list[str], first_seen: str) -> None:

@@ -80,13 +80,14 @@ def rev_sha(repo: git.Repo, rev: str) -> str:
 
 
 def numbers_on_branches(repo: git.Repo, path: str, day: str) -> set[int]:
-    """Numbers NNN of `ERR-<day>-NNN` found in `path` at every local and remote-tracking tip."""
+    """Numbers NNN of `ERR-<day>-NNN` block headings and table rows in `path` at every local and
+    remote-tracking branch tip."""
     tips = _tips(repo)
     if not tips:
         return set()
     try:
         out = repo.git.grep(
-            "--no-color", "-h", "-o", "-E", "-e", f"ERR-{day}-[0-9]+", *tips, "--", path
+            "--no-color", "-h", "-o", "-E", "-e", f"^(### |[|] )ERR-{day}-[0-9]+", *tips, "--", path
         )
     except git.GitCommandError as exc:
         if exc.status == 1:  # no match anywhere

@@ -87,3 +87,14 @@ def archive(text: str, max_lines: int) -> tuple[str, dict[str, list[str]]]:
 
 def archive_header(month: str) -> str:
     return f"# Journal archive {month}\n\nOlder entries moved here from JOURNAL.md by `ledger`.\n"
+
+
+def merge_archive(old: str, chunks: list[str], newline: str) -> str:
+    """An archive file with `chunks` (whole entries) added, every entry in time order."""
+    archived = JournalFile("", old)
+    head = old[: archived.entries[0][1]] if archived.entries else old
+    entries = [(time, old[start:stop]) for time, start, stop in archived.entries]
+    entries += [(chunk[3:19], chunk) for chunk in chunks]  # chunks start with "## YYYY-MM-DD HH:MM"
+    entries.sort(key=lambda item: item[0])
+    parts = [part.rstrip("\r\n") for part in (head, *(chunk for _, chunk in entries))]
+    return (newline * 2).join(part for part in parts if part) + newline

@@ -20,7 +20,7 @@ from ledger_tool.config import Config, load
 from ledger_tool.errors import LedgerError
 from ledger_tool.errors_doc import ID_RE, ErrorsFile
 from ledger_tool.history import Event
-from ledger_tool.journal_doc import JournalFile, archive, archive_header
+from ledger_tool.journal_doc import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.model import Entry, read_entry
 from ledger_tool.tasks_doc import TasksFile
 from ledger_tool.textcodec import encode
@@ -51,7 +51,8 @@ NOTE_FIELDS = {
 # Error fields the task mirrors under the same name.
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
 MAX_LISTED_FILES = 20
-_DAY_NUMBER = re.compile(r"ERR-(\d{4}-\d\d-\d\d)-(\d{3,})")
+# IDs in use: block headings and table rows (a mention inside some text does not take a number)
+_DAY_NUMBER = re.compile(r"^(?:### |\| )ERR-(\d{4}-\d\d-\d\d)-(\d{3,})", re.M)
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,7 @@ class Ledger:
         for month, chunks in moved.items():
             path = folder / f"{month}.md"
             old = store.read_text(path, str(path)) if path.exists() else archive_header(month)
-            parts = [part.rstrip("\r\n") for part in (old, *chunks)]
-            out[path] = (newline * 2).join(part for part in parts if part) + newline
+            out[path] = merge_archive(old, chunks, newline)
         return out
 
     def _render(self, template: str, values: dict[str, str], **context: str) -> str:
@@ -327,9 +327,16 @@ class Ledger:
         if count < 1:
             raise LedgerError("--count must be at least 1")
         entry = self.entry(error_id)
+        if entry.first_seen and at < entry.first_seen:
+            raise LedgerError(
+                f"{error_id} was first seen {format_time(entry.first_seen)}; a sighting cannot "
+                "come before that (check --at)"
+            )
         block = self.errors.block(error_id)
         events = self._events(entry)
-        rev = seen_with_fix(entry.fix_commit) if entry.status == "resolved" else None
+        # a sighting dated inside the last episode is just a sighting, not a regression
+        after_fix = entry.status == "resolved" and (entry.resolved is None or at >= entry.resolved)
+        rev = seen_with_fix(entry.fix_commit) if after_fix else None
         regressed = rev is not None
         if regressed:
             events = history.add(events, Event(at, "regressed", commit=rev or None))

@@ -66,8 +66,9 @@ def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int) ->
         return ParseError(path, line + (index or 0), message)
 
     def text(name: str) -> str:
-        raw = block.get(name)
-        return "" if raw is None else decode(raw).strip("\n")
+        raw = block.get(name) or ""
+        # a value written by hand may start on the line after its label
+        return decode(raw[1:] if raw.startswith("\n") else raw)
 
     def time(name: str, required: bool) -> datetime | None:
         raw = block.get(name)

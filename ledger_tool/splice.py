@@ -64,9 +64,13 @@ def insert_before(offset: int, entry: str, newline: str) -> Edit:
 
 
 def insert_after(text: str, offset: int, entry: str, newline: str) -> Edit:
-    """Put an entry after the content that ends at `offset`, one blank line between them."""
-    lead = newline if offset > 0 and not text[:offset].endswith("\n") else ""
-    return Edit(offset, offset, lead + newline + entry)
+    """Put an entry after the content that ends at `offset`, one blank line between them.
+
+    At the end of a file that has no final newline, the entry goes without one too.
+    """
+    if offset == len(text) and text and not text.endswith("\n"):
+        return Edit(offset, offset, newline * 2 + entry.rstrip("\r\n"))
+    return Edit(offset, offset, newline + entry)
 
 
 _BARE_LF = re.compile(r"(?<!\r)\n")

@@ -16,7 +16,7 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"}
 _TABLE = str.maketrans({**_ESCAPED, **_ENTITIES})
 # C0/C1 controls, DEL, the separators editors treat as line breaks, BOM, and lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\r")
-_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$")
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")  # editors and Markdown drop edge whitespace
 _TOKEN = re.compile(
     r"\\([!-/:-@\[-`{-~])|<br\s*/?>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
 )
