@@ -61,8 +61,8 @@ def _read(ws: Workspace) -> Ledger:
     from ledger_tool import store
     from ledger_tool.ledger import Ledger
 
-    if (store.work_dir(ws.root) / "manifest.json").exists():
-        with store.locked(ws.root):  # finishes a write that a crash interrupted
+    if store.interrupted(ws.root):
+        with store.locked(ws.root):  # finishes or discards a write that a crash interrupted
             pass
     return Ledger(ws)
 

@@ -88,6 +88,12 @@ def _manifest(root: Path) -> Path:
     return work_dir(root) / "manifest.json"
 
 
+def interrupted(root: Path) -> bool:
+    """True when a write left something behind (a crash, or a writer at work right now)."""
+    folder = work_dir(root)
+    return folder.is_dir() and any(folder.iterdir())
+
+
 def recover(root: Path) -> None:
     """Finish a write a crash interrupted after its commit point, and clear leftover temp files."""
     folder = work_dir(root)
