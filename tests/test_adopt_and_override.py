@@ -127,10 +127,14 @@ def test_unchanged_ledger_is_not_rewritten_by_reads(
     assert mtimes == {p: (ledger_repo / p).stat().st_mtime_ns for p in mtimes}
 
 
-def test_archive_files_keep_entries_in_time_order(ledger_repo: Path, run_ledger: LedgerRunner) -> None:
+def test_archive_files_keep_entries_in_time_order(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
     (ledger_repo / ".ledger.toml").write_text("journal_max_lines = 20\n")
     for day in ("05", "09", "02", "07"):  # entered out of order, after the fact
-        run_ledger("open", "P1", "api", f"day {day}", "--at", f"2026-10-{day} 08:00", cwd=ledger_repo)
+        run_ledger(
+            "open", "P1", "api", f"day {day}", "--at", f"2026-10-{day} 08:00", cwd=ledger_repo
+        )
         run_ledger("open", "P1", "api", "filler", "--at", "2026-12-01 08:00", cwd=ledger_repo)
     archived = (ledger_repo / "JOURNAL_ARCHIVE" / "2026-10.md").read_text()
     times = [line[3:] for line in archived.splitlines() if line.startswith("## 2026-")]
