@@ -183,7 +183,7 @@ def open_(
     taken = _numbers_on_branches(ws, when)
 
     def action(ledger: Ledger) -> Entry:
-        error_id = ledger.open(
+        return ledger.open(
             severity,
             area,
             description or "",
@@ -193,22 +193,12 @@ def open_(
             fingerprint=fingerprint,
             taken=taken,
         )
-        return ledger.entry_from(error_id, _new_block(ledger, error_id))
 
     entry = _change(ws, action)
     if as_json:
         _print_json(entry.as_json())
     else:
         click.echo(entry.id)
-
-
-def _new_block(ledger: Ledger, error_id: str) -> Any:
-    from ledger_tool.block import Block
-    from ledger_tool.errors_doc import ErrorsFile
-
-    doc = ErrorsFile(ledger.errors.path, ledger.errors.render())
-    ref = doc.blocks[error_id]
-    return Block(doc.text[ref.start : ref.end])
 
 
 def _numbers_on_branches(ws: Workspace, when: datetime) -> set[int]:
@@ -273,7 +263,7 @@ def _fmt(when: datetime | None) -> str:
 
 
 def _note_options(command: Callable[..., None]) -> Callable[..., None]:
-    from ledger_tool.ledger import NOTE_FIELDS
+    from ledger_tool.fields import NOTE_FIELDS
 
     for key, name in reversed(NOTE_FIELDS.items()):
         flag = "--" + key.replace("_", "-")

@@ -7,12 +7,15 @@ The tool owns the table's rows and the `### ERR-...` blocks inside `## Active Er
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ledger_tool import splice
 from ledger_tool.block import Block
 from ledger_tool.errors import ParseError
-from ledger_tool.scan import Outline, find_lines, scan
+from ledger_tool.scan import Outline, scan
 from ledger_tool.splice import Edit
 
 ID_PATTERN = r"ERR-\d{4}-\d\d-\d\d-\d{3,}"
@@ -39,19 +42,41 @@ _KEY_HINT = {
 SECTIONS = {"active errors": "active", "resolved errors": "resolved", "schema": "schema"}
 TABLE_HEADER = "| ID | First seen | Status | Severity | Affected area | Link to fix |"
 TABLE_RULE = "|----|------------|--------|----------|---------------|-------------|"
+# key field lines whose value is malformed (`*+` so the value cannot give back its spaces)
+_BAD_KEY_FIELD = re.compile(
+    r"(?:^|\n)\*\*(?:Status\*\*:[ \t]*+(?!(?:ACTIVE|RESOLVED)[ \t]*\r?$)"
+    r"|Severity\*\*:[ \t]*+(?!P[01][ \t]*\r?$)"
+    r"|(?:First Seen|Last Seen|Resolved)\*\*:[ \t]*+(?!\d{4}-\d\d-\d\d \d\d:\d\d[ \t]*\r?$)"
+    r"|Occurrences\*\*:[ \t]*+(?!\d+[ \t]*\r?$))",
+    re.M,
+)
+_TABLE_LINE = re.compile(r"\n\|[^\n]*")
+_TABLE_ROWS = re.compile(r"(?:\|[^\n]*(?:\n|\Z))*")
+_ROW = re.compile(rf"^\|[ \t]*({ID_PATTERN})[ \t]*\|[^\n]*(?:\n|\Z)", re.M)
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _TABLE_RULE = re.compile(r"\|? *:?-+:? *\|")
 
 
-def _lines(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """(start, end) offsets of the lines in text[start:stop], each end past its newline."""
-    out = []
-    while start < stop:
-        end = text.find("\n", start, stop)
-        end = stop if end < 0 else end + 1
-        out.append((start, end))
-        start = end
-    return out
+def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[int, str] | None:
+    """The first malformed key field line (offset, message) outside fences and comments."""
+    text = outline.text
+    for m in _BAD_KEY_FIELD.finditer(text):
+        at = m.start() + (text[m.start()] == "\n")
+        if outline.is_hidden(at) or not in_scope(at):
+            continue
+        field = _KEY_FIELD.match(text, at)
+        assert field is not None
+        name, value = field.group("name"), field.group("value")
+        return (
+            at,
+            f"{name} is {value!r}; it must be {_KEY_HINT.get(name, 'a time YYYY-MM-DD HH:MM')}",
+        )
+    return None
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
 
 
 @dataclass(frozen=True)
@@ -60,7 +85,6 @@ class BlockRef:
     section: str  # "active" or "resolved"
     start: int
     end: int
-    line: int
 
 
 @dataclass(frozen=True)
@@ -81,9 +105,8 @@ class ErrorsFile:
         self.sections: dict[str, Section] = {}
         self.blocks: dict[str, BlockRef] = {}
         self.order: dict[str, list[str]] = {"active": [], "resolved": []}
-        self.rows: dict[str, tuple[int, int]] = {}
-        self.row_order: list[str] = []
-        self.rows_at: int | None = None  # where rows go when the table has none yet
+        self.rows_at: int | None = None  # where the rows start (the line after |---|)
+        self.rows_end = 0
         self._edits: list[Edit] = []
         self._read_sections()
         self._read_blocks()
@@ -123,7 +146,14 @@ class ErrorsFile:
 
     def _read_blocks(self) -> None:
         headings = self.outline.headings
-        for index, h in enumerate(headings):
+        breaks = self.outline.breaks
+        next_stop = len(self.text)
+        stops = [0] * len(headings)  # where a block starting at heading i must end at the latest
+        for i in range(len(headings) - 1, -1, -1):
+            stops[i] = next_stop
+            if headings[i].level <= 3:
+                next_stop = headings[i].start
+        for i, h in enumerate(headings):
             if h.level != 3 or not h.title.startswith("ERR-"):
                 continue
             section = self._section_at(h.start)
@@ -136,25 +166,28 @@ class ErrorsFile:
                 )
             error_id = m.group("id")
             if error_id in self.blocks:
-                first = self.blocks[error_id].line
+                first = self.line_of(error_id)
                 raise self.error(
                     h.start,
                     f"duplicate ID {error_id} (also at line {first}); renumber one of them",
                 )
-            stop = self.sections[section].stop
-            for later in headings[index + 1 :]:
-                if later.level <= 3:
-                    stop = min(stop, later.start)
-                    break
-            stop = min([stop, *(b for b in self.outline.breaks if b > h.start)])
+            stop = min(stops[i], self.sections[section].stop)
+            j = bisect_right(breaks, h.start)
+            if j < len(breaks):
+                stop = min(stop, breaks[j])
             end = splice.content_end(self.text, h.start, stop)
-            line = self.outline.line_number(h.start)
-            self.blocks[error_id] = BlockRef(error_id, section, h.start, end, line)
+            self.blocks[error_id] = BlockRef(error_id, section, h.start, end)
             self.order[section].append(error_id)
+
+    def line_of(self, error_id: str) -> int:
+        """The line number of an error's heading."""
+        return self.outline.line_number(self.blocks[error_id].start)
 
     def _section_at(self, offset: int) -> str | None:
         for name in ("active", "resolved"):
-            sec = self.sections[name]
+            sec = self.sections.get(name)
+            if sec is None:
+                continue
             if sec.heading_end <= offset < sec.stop:
                 return name
         return None
@@ -163,23 +196,28 @@ class ErrorsFile:
         schema = self.sections.get("schema")
         if schema is None:
             return
-        lines = _lines(self.text, schema.heading_end, schema.stop)
-        header = next((i for i, (a, b) in enumerate(lines) if self.text[a:b].startswith("|")), None)
+        header = _TABLE_LINE.search(self.text, schema.heading_end - 1, schema.stop)
         if header is None:
             return
-        if header + 1 >= len(lines) or not _TABLE_RULE.match(self.text, lines[header + 1][0]):
+        rule = header.end() + 1
+        if not _TABLE_RULE.match(self.text, rule):
             raise self.error(
-                lines[header][0], "the summary table needs a |---| line under its header"
+                header.start() + 1, "the summary table needs a |---| line under its header"
             )
-        self.rows_at = lines[header + 1][1]
-        for start, end in lines[header + 2 :]:
-            if not self.text.startswith("|", start):
-                break
-            m = ID_RE.search(self.text, start, end)
-            if m is not None and m.group(0) not in self.rows:
-                self.rows[m.group(0)] = (start, end)
-                self.row_order.append(m.group(0))
-            self.rows_at = end
+        self.rows_at = self.rows_end = _line_end(self.text, rule)
+        rows = _TABLE_ROWS.match(self.text, self.rows_at, schema.stop)
+        if rows is not None:
+            self.rows_end = rows.end()
+
+    @cached_property
+    def rows(self) -> dict[str, tuple[int, int]]:
+        """Table rows by ID: (start, end) offsets of each row's line."""
+        if self.rows_at is None:
+            return {}
+        found: dict[str, tuple[int, int]] = {}
+        for m in _ROW.finditer(self.text, self.rows_at, self.rows_end):
+            found.setdefault(m.group(1), (m.start(), m.end()))
+        return found
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -188,14 +226,10 @@ class ErrorsFile:
         return Block(self.text[ref.start : ref.end])
 
     def check_key_fields(self) -> None:
-        """Refuse a file whose key fields are malformed: a fast pass over the whole text."""
-        for m in find_lines(self.outline, _KEY_FIELD):
-            if self._section_at(m.start()) is None:
-                continue
-            name, value = m.group("name"), m.group("value")
-            if not _KEY_VALUE[name].fullmatch(value):
-                want = _KEY_HINT.get(name, "a time YYYY-MM-DD HH:MM")
-                raise self.error(m.start(), f"{name} is {value!r}; it must be {want}")
+        """Refuse a file whose key fields are malformed (one fast pass that finds bad values)."""
+        bad = bad_key_field(self.outline, lambda at: self._section_at(at) is not None)
+        if bad is not None:
+            raise self.error(*bad)
 
     def row_cells(self, error_id: str) -> list[str]:
         start, end = self.rows[error_id]
@@ -256,16 +290,27 @@ class ErrorsFile:
                 row = row.rstrip("\r\n")
             self._edits.append(Edit(start, end, row))
             return
-        at = self.rows_at
-        for other in self.row_order:
+        at = self.rows_end
+        for other, (start, _) in self.rows.items():  # rows are newest first
             cells_other = self.row_cells(other)
             seen = cells_other[1] if len(cells_other) > 1 else ""
             if (seen, other) < (first_seen, error_id):
-                at = self.rows[other][0]
+                at = start
                 break
         if at == len(self.text) and not self.text.endswith("\n"):
             row = self.newline + row.rstrip("\r\n")
         self._edits.append(Edit(at, at, row))
+
+    def verify_edits(self) -> None:
+        """Check what this command wrote before it reaches the disk: every new piece of text
+        closes what it opens and has well-formed key fields (the rest of the file is unchanged)."""
+        for edit in self._edits:
+            outline = scan(edit.text)
+            bad = bad_key_field(outline, lambda at: True)
+            if outline.unclosed is not None or bad is not None:
+                raise RuntimeError(
+                    f"refusing to write malformed text into {self.path}: {edit.text!r}"
+                )
 
     def render(self) -> str:
         return splice.apply(self.text, self._edits)

@@ -17,8 +17,9 @@ from pathlib import Path
 from ledger_tool import history, store
 from ledger_tool.block import Block, Slot, layout_of
 from ledger_tool.config import Config, load
-from ledger_tool.errors import LedgerError
+from ledger_tool.errors import LedgerError, ParseError
 from ledger_tool.errors_doc import ID_RE, ErrorsFile
+from ledger_tool.fields import NOTE_FIELDS
 from ledger_tool.history import Event
 from ledger_tool.journal_doc import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.model import Entry, read_entry
@@ -28,26 +29,6 @@ from ledger_tool.timefmt import format_duration, format_time, zone
 
 SEVERITIES = ("P0", "P1")
 PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
-# `ledger note` options and the block fields they fill.
-NOTE_FIELDS = {
-    "description": "Description",
-    "symptoms": "Symptoms",
-    "impact": "Impact",
-    "investigation": "Investigation",
-    "current_status": "Current Status",
-    "next_steps": "Next Steps",
-    "affected_components": "Affected Components",
-    "dependencies": "Dependencies",
-    "workarounds": "Workarounds",
-    "monitoring": "Monitoring",
-    "root_cause": "Root Cause",
-    "solution": "Solution",
-    "configuration_changes": "Configuration Changes",
-    "testing": "Testing",
-    "deployment": "Deployment",
-    "prevention_measures": "Prevention Measures",
-    "related_issues": "Related Issues",
-}
 # Error fields the task mirrors under the same name.
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
 MAX_LISTED_FILES = 20
@@ -140,10 +121,11 @@ class Ledger:
     def entry(self, error_id: str) -> Entry:
         if error_id not in self.errors.blocks:
             raise self.unknown(error_id.upper() if ID_RE.fullmatch(error_id.upper()) else error_id)
-        ref = self.errors.blocks[error_id]
-        return read_entry(
-            error_id, self.errors.block(error_id), self.ws.tz, self.errors.path, ref.line
-        )
+        try:
+            return read_entry(error_id, self.errors.block(error_id), self.ws.tz, self.errors.path)
+        except ParseError as exc:  # its line counts from the block's heading
+            line = self.errors.line_of(error_id) + exc.line - 1
+            raise ParseError(exc.path, line, exc.message) from None
 
     def entries(self) -> list[Entry]:
         return [self.entry(i) for i in self.errors.blocks]
@@ -155,7 +137,7 @@ class Ledger:
         out: dict[Path, str] = {}
         new_errors = self.errors.render()
         if new_errors != self.errors.text:
-            ErrorsFile(self.errors.path, new_errors).check_key_fields()
+            self.errors.verify_edits()
             out[self.ws.path("errors")] = new_errors
         if self._tasks is not None:
             text = self._tasks.render()
@@ -247,9 +229,9 @@ class Ledger:
         impact: str = "",
         fingerprint: str = "",
         taken: set[int] | None = None,
-    ) -> str:
-        """Open a new error; returns its ID (past every number in use that day, here or in
-        `taken`, the numbers found on other branches)."""
+    ) -> Entry:
+        """Open a new error, numbered past every number in use that day here or in `taken` (the
+        numbers found on other branches)."""
         severity = severity.strip().upper()
         if severity in ("P2", "P3"):
             raise LedgerError(
@@ -288,7 +270,7 @@ class Ledger:
         }
         block = Block(self._render("error_active.md.j2", values, id=error_id))
         self.errors.put(error_id, block, "active", (stamp, error_id))
-        entry = read_entry(error_id, block, self.ws.tz, self.errors.path, 0)
+        entry = read_entry(error_id, block, self.ws.tz, self.errors.path)
         self._row(entry, "")
         kind = "Complete outage or critical failure" if severity == "P0" else "Major failure"
         journal = {
@@ -311,7 +293,7 @@ class Ledger:
             "Impact": encode(impact),
         }
         self.tasks.add(error_id, self._render("task.md.j2", task, task_id=f"TASK-{error_id}"))
-        return error_id
+        return entry
 
     def see(
         self,
@@ -360,7 +342,7 @@ class Ledger:
         return (format_time(when) if when else "", entry.id)
 
     def entry_from(self, error_id: str, block: Block) -> Entry:
-        return read_entry(error_id, block, self.ws.tz, self.errors.path, 0)
+        return read_entry(error_id, block, self.ws.tz, self.errors.path)
 
     def note(self, error_id: str, notes: dict[str, str], append: bool = False) -> Entry:
         """Fill investigation fields (keys of NOTE_FIELDS); with `append`, add to what is there."""

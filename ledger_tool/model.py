@@ -18,6 +18,7 @@ KEY_FIELDS = (
     "Status", "Severity", "Area", "First Seen", "Last Seen", "Occurrences", "Description",
     "Resolved", "Fix Commit", "Fingerprint", "History",
 )  # fmt: skip
+_KEY_NAMES = frozenset(name.lower() for name in KEY_FIELDS)
 
 
 @dataclass
@@ -58,8 +59,9 @@ class Entry:
         }
 
 
-def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int) -> Entry:
-    """The entry a block describes; a malformed key field is a ParseError at its line."""
+def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1) -> Entry:
+    """The entry a block describes; a malformed key field is a ParseError at its line (counted
+    from `line`, the line of the block's heading)."""
 
     def fail(name: str, message: str) -> ParseError:
         index = block.line_of(name)
@@ -103,9 +105,7 @@ def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int) ->
         )
     fix = _SHA.search(text("Fix Commit"))
     others = {
-        span.name: text(span.name)
-        for key, span in block.spans().items()
-        if key not in {k.lower() for k in KEY_FIELDS}
+        span.name: text(span.name) for key, span in block.spans().items() if key not in _KEY_NAMES
     }
     return Entry(
         id=error_id,

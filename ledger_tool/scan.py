@@ -11,13 +11,15 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-_CANDIDATE = re.compile(
-    r"^ {0,3}(?:(?P<hashes>#{1,6})(?:[ \t](?P<title>.*))?\r?$"
+_LINE_BODY = (
+    r" {0,3}(?:(?P<hashes>#{1,6})(?:[ \t](?P<title>.*))?\r?$"
     r"|(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
     r"|(?P<comment><!--)"
-    r"|(?P<rule>[-*_])(?:[ \t]*(?P=rule)){2,}[ \t]*\r?$)",
-    re.M,
+    r"|(?P<rule>[-*_])(?:[ \t]*(?P=rule)){2,}[ \t]*\r?$)"
 )
+_FIRST_LINE = re.compile(_LINE_BODY, re.M)
+# Anchoring on the newline (rather than `^`) lets the regex engine skip ahead between lines.
+_NEXT_LINE = re.compile("\n" + _LINE_BODY, re.M)
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 
 
@@ -38,6 +40,7 @@ class Outline:
     breaks: list[int] = field(default_factory=list)  # line-start offsets of thematic breaks
     hidden: list[tuple[int, int]] = field(default_factory=list)  # fences and comment blocks
     unclosed: int | None = None  # start of a fence or comment that runs to the end of the text
+    _newlines: list[int] | None = field(default=None, repr=False)
 
     def is_hidden(self, offset: int) -> bool:
         """True when `offset` lies inside a fenced code block or an HTML comment block."""
@@ -45,7 +48,9 @@ class Outline:
         return i >= 0 and self.hidden[i][0] <= offset < self.hidden[i][1]
 
     def line_number(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect_right(self._newlines, offset - 1) + 1
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -63,8 +68,15 @@ def scan(text: str) -> Outline:
     """Return the outline of `text`."""
     outline = Outline(text)
     pos = 0
-    while (m := _CANDIDATE.search(text, pos)) is not None:
-        start = m.start()
+    m = _FIRST_LINE.match(text)
+    while True:
+        if m is None:
+            m = _NEXT_LINE.search(text, max(pos - 1, 0))
+            if m is None:
+                break
+            start = m.start() + 1
+        else:
+            start = 0
         end = _line_end(text, start)
         if m.group("hashes"):
             title = _CLOSING_HASHES.sub("", (m.group("title") or "").rstrip("\r")).strip()
@@ -85,7 +97,7 @@ def scan(text: str) -> Outline:
             outline.hidden.append((start, end))
         elif m.group("rule"):
             outline.breaks.append(start)
-        pos = end
+        pos, m = end, None
     return outline
 
 

@@ -42,7 +42,7 @@ def parse_file_time(value: str, tz: tzinfo) -> datetime | None:
     if not _FILE_TIME.fullmatch(text):
         return None
     try:
-        return datetime.strptime(text, FILE_FORMAT).replace(tzinfo=tz)
+        return datetime.fromisoformat(text).replace(tzinfo=tz)
     except ValueError:
         return None
 
