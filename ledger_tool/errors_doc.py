@@ -44,7 +44,7 @@ TABLE_HEADER = "| ID | First seen | Status | Severity | Affected area | Link to 
 TABLE_RULE = "|----|------------|--------|----------|---------------|-------------|"
 # key field lines whose value is malformed (`*+` so the value cannot give back its spaces)
 _BAD_KEY_FIELD = re.compile(
-    r"(?:^|\n)\*\*(?:Status\*\*:[ \t]*+(?!(?:ACTIVE|RESOLVED)[ \t]*\r?$)"
+    r"\n\*\*(?:Status\*\*:[ \t]*+(?!(?:ACTIVE|RESOLVED)[ \t]*\r?$)"
     r"|Severity\*\*:[ \t]*+(?!P[01][ \t]*\r?$)"
     r"|(?:First Seen|Last Seen|Resolved)\*\*:[ \t]*+(?!\d{4}-\d\d-\d\d \d\d:\d\d[ \t]*\r?$)"
     r"|Occurrences\*\*:[ \t]*+(?!\d+[ \t]*\r?$))",
@@ -59,12 +59,12 @@ _TABLE_RULE = re.compile(r"\|? *:?-+:? *\|")
 
 def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[int, str] | None:
     """The first malformed key field line (offset, message) outside fences and comments."""
-    text = outline.text
+    text = "\n" + outline.text  # every line, the first included, then follows a newline
     for m in _BAD_KEY_FIELD.finditer(text):
-        at = m.start() + (text[m.start()] == "\n")
+        at = m.start()  # the offset of the line in outline.text
         if outline.is_hidden(at) or not in_scope(at):
             continue
-        field = _KEY_FIELD.match(text, at)
+        field = _KEY_FIELD.match(outline.text, at)
         assert field is not None
         name, value = field.group("name"), field.group("value")
         return (
@@ -101,7 +101,7 @@ class ErrorsFile:
         self.path = path
         self.text = text
         self.newline = splice.newline_of(text)
-        self.outline: Outline = scan(text)
+        self.outline: Outline = scan(text, levels=3)
         self.sections: dict[str, Section] = {}
         self.blocks: dict[str, BlockRef] = {}
         self.order: dict[str, list[str]] = {"active": [], "resolved": []}
@@ -305,7 +305,7 @@ class ErrorsFile:
         """Check what this command wrote before it reaches the disk: every new piece of text
         closes what it opens and has well-formed key fields (the rest of the file is unchanged)."""
         for edit in self._edits:
-            outline = scan(edit.text)
+            outline = scan(edit.text, levels=3)
             bad = bad_key_field(outline, lambda at: True)
             if outline.unclosed is not None or bad is not None:
                 raise RuntimeError(

@@ -25,7 +25,7 @@ class JournalFile:
         self.path = path
         self.text = text
         self.newline = splice.newline_of(text)
-        outline = scan(text)
+        outline = scan(text, levels=3)
         headings = outline.headings
         self.entries: list[tuple[str, int, int]] = []  # (time, start, stop) of `## time` entries
         self.error_blocks: dict[str, list[tuple[int, int]]] = {}

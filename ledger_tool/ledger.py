@@ -32,8 +32,7 @@ PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 # Error fields the task mirrors under the same name.
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
 MAX_LISTED_FILES = 20
-# IDs in use: block headings and table rows (a mention inside some text does not take a number)
-_DAY_NUMBER = re.compile(r"^(?:### |\| )ERR-(\d{4}-\d\d-\d\d)-(\d{3,})", re.M)
+_NUMBER = re.compile(r"\d{3,}")
 
 
 @dataclass(frozen=True)
@@ -251,8 +250,7 @@ class Ledger:
         if not description.strip():
             raise LedgerError("the description is empty; say in a few words what failed")
         day = at.strftime("%Y-%m-%d")
-        used = set(taken or ())
-        used |= {int(n) for d, n in _DAY_NUMBER.findall(self.errors.text) if d == day}
+        used = set(taken or ()) | _numbers_used(self.errors.text, day)
         error_id = f"ERR-{day}-{max(used, default=0) + 1:03d}"
         stamp = format_time(at)
         values = {
@@ -520,6 +518,21 @@ class Ledger:
                 id=error_id,
             ),
         )
+
+
+def _numbers_used(text: str, day: str) -> set[int]:
+    """Numbers of `ERR-<day>-NNN` IDs that head a block or a table row (a mention inside some
+    text takes no number)."""
+    prefix = f"ERR-{day}-"
+    used: set[int] = set()
+    pos = text.find(prefix)
+    while pos >= 0:
+        line = text.rfind("\n", 0, pos) + 1
+        number = _NUMBER.match(text, pos + len(prefix))
+        if number is not None and text[line:pos] in ("### ", "| "):
+            used.add(int(number.group(0)))
+        pos = text.find(prefix, pos + 1)
+    return used
 
 
 def _code_changes(files: tuple[tuple[str, int, int], ...]) -> str:

@@ -10,16 +10,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 _LINE_BODY = (
-    r" {0,3}(?:(?P<hashes>#{1,6})(?:[ \t](?P<title>.*))?\r?$"
-    r"|(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+    r" {{0,3}}(?:(?P<hashes>#{{1,{levels}}})(?:[ \t](?P<title>.*))?\r?$"
+    r"|(?P<fence>`{{3,}}|~{{3,}})(?P<info>.*)$"
     r"|(?P<comment><!--)"
-    r"|(?P<rule>[-*_])(?:[ \t]*(?P=rule)){2,}[ \t]*\r?$)"
+    r"|(?P<rule>[-*_])(?:[ \t]*(?P=rule)){{2,}}[ \t]*\r?$)"
 )
-_FIRST_LINE = re.compile(_LINE_BODY, re.M)
-# Anchoring on the newline (rather than `^`) lets the regex engine skip ahead between lines.
-_NEXT_LINE = re.compile("\n" + _LINE_BODY, re.M)
+
+
+@cache
+def _patterns(levels: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Line patterns for the first line and, anchored on the newline before it (which lets the
+    regex engine skip ahead between lines), for every other line."""
+    body = _LINE_BODY.format(levels=levels)
+    return re.compile(body, re.M), re.compile("\n" + body, re.M)
+
+
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 
 
@@ -64,22 +72,24 @@ def _fence_end(text: str, start: int, marker: str) -> int | None:
     return None if found is None else _line_end(text, found.start())
 
 
-def scan(text: str) -> Outline:
-    """Return the outline of `text`."""
+def scan(text: str, levels: int = 6) -> Outline:
+    """Return the outline of `text`, with headings down to level `levels`."""
+    first_line, next_line = _patterns(levels)
     outline = Outline(text)
     pos = 0
-    m = _FIRST_LINE.match(text)
+    m = first_line.match(text)
     while True:
         if m is None:
-            m = _NEXT_LINE.search(text, max(pos - 1, 0))
+            m = next_line.search(text, max(pos - 1, 0))
             if m is None:
                 break
             start = m.start() + 1
         else:
             start = 0
-        end = _line_end(text, start)
+        end = m.end() + 1 if text.startswith("\n", m.end()) else _line_end(text, start)
         if m.group("hashes"):
-            title = _CLOSING_HASHES.sub("", (m.group("title") or "").rstrip("\r")).strip()
+            title = (m.group("title") or "").rstrip("\r")
+            title = (_CLOSING_HASHES.sub("", title) if title.endswith("#") else title).strip()
             outline.headings.append(Heading(len(m.group("hashes")), title, start, end))
         elif m.group("fence") and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             fence_end = _fence_end(text, start, m.group("fence"))
@@ -100,7 +110,3 @@ def scan(text: str) -> Outline:
         pos, m = end, None
     return outline
 
-
-def find_lines(outline: Outline, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-    """Matches of a line pattern that lie outside fences and comment blocks."""
-    return [m for m in pattern.finditer(outline.text) if not outline.is_hidden(m.start())]

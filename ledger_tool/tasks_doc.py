@@ -8,37 +8,50 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 
 from ledger_tool import splice
 from ledger_tool.block import Block
-from ledger_tool.scan import find_lines, scan
+from ledger_tool.scan import scan
 from ledger_tool.splice import Edit
 
-TASK_ID_LINE = re.compile(
-    r"^\*\*Task ID\*\*:[ \t]*TASK-(ERR-\d{4}-\d\d-\d\d-\d{3,})[ \t]*\r?$", re.M
-)
+_TASK_ID_LINE = r"\n\*\*Task ID\*\*:[ \t]*TASK-({id})[ \t]*\r?$"
+_ANY_TASK = re.compile(_TASK_ID_LINE.format(id=r"ERR-\d{4}-\d\d-\d\d-\d{3,}"), re.M)
 
 
 class TasksFile:
-    """A parsed TASKS.md; changes are collected as edits and applied by `render`."""
+    """A parsed TASKS.md; changes are collected as edits and applied by `render`.
+
+    Tasks are found on demand, by their Task ID line, so a command touches only what it needs.
+    """
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
         self.newline = splice.newline_of(text)
-        outline = scan(text)
-        self.tasks: dict[str, tuple[int, int]] = {}
-        sections = [h.start for h in outline.headings if h.level <= 2]
-        for m in find_lines(outline, TASK_ID_LINE):
-            i = bisect_left(sections, m.start())
-            start = sections[i - 1] if i > 0 else splice.line_start(text, m.start())
-            stop = sections[i] if i < len(sections) else len(text)
-            self.tasks.setdefault(m.group(1), (start, splice.content_end(text, start, stop)))
+        self.outline = scan(text, levels=2)
+        self._sections = [h.start for h in self.outline.headings if h.level <= 2]
         self._edits: list[Edit] = []
 
+    def _span(self, at: int) -> tuple[int, int]:
+        """The task holding the Task ID line at `at`: its level-2 section, blank lines trimmed."""
+        i = bisect_left(self._sections, at)
+        start = self._sections[i - 1] if i > 0 else splice.line_start(self.text, at)
+        stop = self._sections[i] if i < len(self._sections) else len(self.text)
+        return start, splice.content_end(self.text, start, stop)
+
+    def _tasks(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, int]]:
+        for m in pattern.finditer(self.text):
+            if not self.outline.is_hidden(m.start() + 1):
+                yield m.group(1), m.start() + 1
+
     def task(self, error_id: str) -> tuple[Block, tuple[int, int]] | None:
-        span = self.tasks.get(error_id)
-        return None if span is None else (Block(self.text[span[0] : span[1]]), span)
+        """The task of an error (its block and span), or None."""
+        pattern = re.compile(_TASK_ID_LINE.format(id=re.escape(error_id)), re.M)
+        for _, at in self._tasks(pattern):
+            span = self._span(at)
+            return Block(self.text[span[0] : span[1]]), span
+        return None
 
     def replace(self, span: tuple[int, int], block: Block) -> None:
         self._edits.append(Edit(span[0], span[1], splice.to_newline(block.text(), self.newline)))
@@ -46,14 +59,17 @@ class TasksFile:
     def add(self, error_id: str, task: str) -> None:
         """Insert a new task above the newest existing error task, or at the end of the file."""
         task = splice.to_newline(task, self.newline)
-        newer_first = sorted(self.tasks.items(), key=lambda item: item[1][0])
-        older = [span for other, span in newer_first if other < error_id]
-        if older:
-            self._edits.append(splice.insert_before(older[0][0], task, self.newline))
+        last = None
+        for other, at in self._tasks(_ANY_TASK):  # tasks are newest first
+            if other < error_id:
+                self._edits.append(splice.insert_before(self._span(at)[0], task, self.newline))
+                return
+            last = at
+        if last is None:
+            end = splice.content_end(self.text, 0, len(self.text))
         else:
-            spans = [span for _, span in newer_first]
-            end = spans[-1][1] if spans else splice.content_end(self.text, 0, len(self.text))
-            self._edits.append(splice.insert_after(self.text, end, task, self.newline))
+            end = self._span(last)[1]
+        self._edits.append(splice.insert_after(self.text, end, task, self.newline))
 
     def render(self) -> str:
         return splice.apply(self.text, self._edits)
