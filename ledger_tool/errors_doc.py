@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ledger_tool import splice
@@ -79,12 +79,18 @@ def _line_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class BlockRef:
     id: str
     section: str  # "active" or "resolved"
     start: int
-    end: int
+    stop: int  # the block ends before here: its end is found only when it is needed
+    text: str = field(repr=False)
+
+    @cached_property
+    def end(self) -> int:
+        """Offset just past the block's last non-blank line."""
+        return splice.content_end(self.text, self.start, self.stop)
 
 
 @dataclass(frozen=True)
@@ -175,8 +181,7 @@ class ErrorsFile:
             j = bisect_right(breaks, h.start)
             if j < len(breaks):
                 stop = min(stop, breaks[j])
-            end = splice.content_end(self.text, h.start, stop)
-            self.blocks[error_id] = BlockRef(error_id, section, h.start, end)
+            self.blocks[error_id] = BlockRef(error_id, section, h.start, stop, self.text)
             self.order[section].append(error_id)
 
     def line_of(self, error_id: str) -> int:

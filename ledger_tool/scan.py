@@ -11,28 +11,25 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
-_LINE_BODY = (
-    r" {{0,3}}(?:(?P<hashes>#{{1,{levels}}})(?:[ \t](?P<title>.*))?\r?$"
-    r"|(?P<fence>`{{3,}}|~{{3,}})(?P<info>.*)$"
-    r"|(?P<comment><!--)"
-    r"|(?P<rule>[-*_])(?:[ \t]*(?P=rule)){{2,}}[ \t]*\r?$)"
-)
-
-
-@cache
-def _patterns(levels: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Line patterns for the first line and, anchored on the newline before it (which lets the
-    regex engine skip ahead between lines), for every other line."""
-    body = _LINE_BODY.format(levels=levels)
-    return re.compile(body, re.M), re.compile("\n" + body, re.M)
-
-
+# Patterns start at the newline before a line (the first line gets one prepended): anchoring on a
+# literal lets the regex engine skip ahead between lines, which `^` does not.
+_OPENER = re.compile(r"\n {0,3}(?:(?P<fence>`{3,}|~{3,})(?P<info>.*)$|<!--)", re.M)
+_HEADING = r"\n {{0,3}}(?P<hashes>#{{1,{levels}}})(?:[ \t](?P<title>.*))?\r?$"
+_RULE = r"\n {0,3}(?P<rule>[-*_])(?:[ \t]*(?P=rule)){2,}[ \t]*\r?$"
+# A cheap first look: most files have no thematic break at all, or very few.
+_MAYBE_RULE = re.compile(r"\n {0,3}(?:-[ \t]*-|\*[ \t]*\*[ \t]*\*|_[ \t]*_)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 
 
-@dataclass(frozen=True)
-class Heading:
+@cache
+def _structure(levels: int, rules: bool) -> re.Pattern[str]:
+    heading = _HEADING.format(levels=levels)
+    return re.compile(f"{heading}|{_RULE}" if rules else heading, re.M)
+
+
+class Heading(NamedTuple):
     level: int
     title: str
     start: int  # offset of the line's first character
@@ -72,41 +69,43 @@ def _fence_end(text: str, start: int, marker: str) -> int | None:
     return None if found is None else _line_end(text, found.start())
 
 
+def _hidden_spans(outline: Outline, padded: str) -> None:
+    """Fenced code blocks and HTML comment blocks, in order (an opener inside one is text)."""
+    text = outline.text
+    pos = 0
+    while (m := _OPENER.search(padded, pos)) is not None:
+        start = m.start()  # offset of the line in `text`
+        fence = m.group("fence")
+        if fence is not None:
+            if fence[0] == "`" and "`" in m.group("info"):
+                pos = m.end()  # an inline code span, not a fence
+                continue
+            end = _fence_end(text, start, fence)
+        else:
+            close = text.find("-->", start + 4)
+            end = None if close < 0 else _line_end(text, close)
+        if end is None:
+            outline.unclosed, end = start, len(text)
+        outline.hidden.append((start, end))
+        pos = end  # the newline before the next line sits at `end` in `padded`
+
+
 def scan(text: str, levels: int = 6) -> Outline:
     """Return the outline of `text`, with headings down to level `levels`."""
-    first_line, next_line = _patterns(levels)
     outline = Outline(text)
-    pos = 0
-    m = first_line.match(text)
-    while True:
-        if m is None:
-            m = next_line.search(text, max(pos - 1, 0))
-            if m is None:
-                break
-            start = m.start() + 1
-        else:
-            start = 0
-        end = m.end() + 1 if text.startswith("\n", m.end()) else _line_end(text, start)
-        if m.group("hashes"):
-            title = (m.group("title") or "").rstrip("\r")
-            title = (_CLOSING_HASHES.sub("", title) if title.endswith("#") else title).strip()
-            outline.headings.append(Heading(len(m.group("hashes")), title, start, end))
-        elif m.group("fence") and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
-            fence_end = _fence_end(text, start, m.group("fence"))
-            if fence_end is None:
-                outline.unclosed, end = start, len(text)
-            else:
-                end = fence_end
-            outline.hidden.append((start, end))
-        elif m.group("comment"):
-            close = text.find("-->", m.end())
-            if close < 0:
-                outline.unclosed, end = start, len(text)
-            else:
-                end = _line_end(text, close)
-            outline.hidden.append((start, end))
-        elif m.group("rule"):
+    padded = "\n" + text  # offsets in `padded` of a line's newline equal the line's offset in text
+    _hidden_spans(outline, padded)
+    hidden = outline.hidden
+    rules = _MAYBE_RULE.search(padded) is not None
+    for m in _structure(levels, rules).finditer(padded):
+        start = m.start()
+        if hidden and outline.is_hidden(start):
+            continue
+        if rules and m.group("rule"):
             outline.breaks.append(start)
-        pos, m = end, None
+            continue
+        title = (m.group("title") or "").rstrip("\r")
+        title = (_CLOSING_HASHES.sub("", title) if title.endswith("#") else title).strip()
+        end = min(m.end(), len(text))  # in `padded`, the match ends just past the line's newline
+        outline.headings.append(Heading(len(m.group("hashes")), title, start, end))
     return outline
-
