@@ -1,0 +1,304 @@
+"""Whole-process timings of the core `ledger` commands on generated 1,000- and 10,000-entry ledgers.
+
+    python bench/bench_core.py            # 1,000 and 10,000 entries (a few minutes on 2 cores)
+    python bench/bench_core.py --quick    # 1,000 entries only
+
+Each ledger is a real git repository built by `make_ledger.py` (errors, journal, tasks and fix
+commits in the tool's own format).  Every command runs as its own process, the way a user or a git
+hook runs it, so interpreter start-up and imports count; the table gives the median and minimum
+wall time of several runs after one warm-up, next to the budgets of DESIGN.md section 8.  Commands
+that change the ledger run on a clean checkout each time (`git checkout -- . && git clean -fdq`
+between runs, outside the timing).  A command slower than `--cell-seconds` is run fewer times (down
+to the warm-up alone), so a slow tool cannot make the benchmark run for hours.
+
+Before timing, each command's output is checked (`open` prints the expected new ID, `list --json`
+lists every entry, ...); a command that fails or answers wrongly stops the benchmark with the
+command line to reproduce it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import make_ledger
+
+# Budgets from DESIGN.md section 8 ("Promises"), whole process, in ms: (command, entries) -> ms.
+BUDGETS: dict[tuple[str, int | None], float] = {
+    ("--help", None): 60,
+    ("open", 10_000): 200,
+}
+OPEN_AT = "2026-11-21 09:00"  # the day after the generated ledger ends: the new ID is -001
+SEEN_AT = "2026-11-21 09:30"
+_ROW = re.compile(r"^\| (ERR-[0-9-]+) \| [^|]* \| (ACTIVE|RESOLVED) \|", re.M)
+
+
+class BenchError(Exception):
+    """A command failed or gave a wrong answer; the message says how to reproduce it."""
+
+
+@dataclass
+class Result:
+    label: str
+    entries: int | None
+    times: list[float]  # seconds, measured runs only
+    budget_ms: float | None
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times) * 1000
+
+    @property
+    def min_ms(self) -> float:
+        return min(self.times) * 1000
+
+    @property
+    def verdict(self) -> str:
+        if self.budget_ms is None:
+            return "-"
+        return "OK" if self.median_ms <= self.budget_ms else "OVER"
+
+
+def ledger_command() -> list[str]:
+    """The installed `ledger` console script next to this interpreter (what users run)."""
+    script = Path(sys.executable).with_name("ledger")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("ledger")
+    return [found] if found else [sys.executable, "-m", "ledger_tool"]
+
+
+class Bench:
+    def __init__(self, ledger: list[str], env: dict[str, str], runs: int, cell_seconds: float):
+        self.ledger = ledger
+        self.env = env
+        self.runs = runs
+        self.cell_seconds = cell_seconds
+
+    def run(self, root: Path, args: list[str], capture: bool = False) -> tuple[float, str]:
+        """Run `ledger ARGS` in `root`; returns (wall seconds, stdout if captured)."""
+        began = time.perf_counter()
+        done = subprocess.run(
+            [*self.ledger, *args],
+            cwd=root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        elapsed = time.perf_counter() - began
+        if done.returncode != 0:
+            raise BenchError(
+                f"exit {done.returncode} from: {self.command_line(root, args)}\n"
+                f"{done.stderr.decode(errors='replace')}"
+            )
+        return elapsed, done.stdout.decode(errors="replace") if capture else ""
+
+    def command_line(self, root: Path, args: list[str]) -> str:
+        """A shell command that reproduces a run (same isolated git settings)."""
+        config = self.env.get("GIT_CONFIG_GLOBAL", "")
+        command = shlex.join([*self.ledger, *args])
+        env = f"GIT_CONFIG_GLOBAL={shlex.quote(config)} GIT_CONFIG_NOSYSTEM=1"
+        return f"cd {shlex.quote(str(root))} && {env} {command}"
+
+    def reset(self, root: Path) -> None:
+        """Put the ledger back as committed (outside the timing)."""
+        for args in (["checkout", "-q", "--", "."], ["clean", "-fdq"]):
+            subprocess.run(["git", *args], cwd=root, env=self.env, check=True)
+
+    def measure(
+        self,
+        label: str,
+        root: Path,
+        args: list[str],
+        entries: int | None,
+        check: Callable[[str], None],
+        mutates: bool = False,
+    ) -> Result:
+        """Warm up once (checking the output), then time up to `runs` runs."""
+        warm, out = self.run(root, args, capture=True)
+        if mutates:
+            self.reset(root)
+        check(out)
+        runs = self.runs if warm * (self.runs + 1) <= self.cell_seconds else 0
+        if runs == 0 and warm * 2 <= self.cell_seconds:
+            runs = max(1, int(self.cell_seconds / warm) - 1)
+        times = []
+        for _ in range(runs):
+            elapsed, _ = self.run(root, args)
+            times.append(elapsed)
+            if mutates:
+                self.reset(root)
+        if not times:  # too slow to repeat: the warm-up is the one measurement
+            times = [warm]
+        budget = BUDGETS.get((args[0] if args else "", entries))
+        result = Result(label, entries, times, budget)
+        shown = f"{result.median_ms:,.0f} ms" + ("" if runs else " (warm-up only)")
+        print(f"  {label:<34} {entries or '-':>7}  {len(times)} runs  median {shown}", flush=True)
+        return result
+
+
+def _expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise BenchError(message)
+
+
+def pick_ids(root: Path) -> tuple[str, str]:
+    """An active and a resolved error from the middle of the summary table."""
+    text = (root / "ERRORS.md").read_text(encoding="utf-8")
+    rows = _ROW.findall(text)
+    active = [i for i, status in rows if status == "ACTIVE"]
+    resolved = [i for i, status in rows if status == "RESOLVED"]
+    return active[len(active) // 2], resolved[len(resolved) // 2]
+
+
+def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
+    active_id, resolved_id = pick_ids(root)
+    where = f"(in {root}; the ledger is committed there, `git diff` shows any change)"
+
+    def check_list(out: str) -> None:
+        entries = json.loads(out)
+        _expect(len(entries) == n, f"list --json gave {len(entries)} entries, not {n} {where}")
+
+    def check_show(out: str) -> None:
+        entry = json.loads(out)
+        _expect(entry.get("id") == resolved_id, f"show --json gave id {entry.get('id')!r} {where}")
+
+    def check_seen(out: str) -> None:
+        _expect(out.startswith(f"{active_id}: "), f"seen printed {out!r} {where}")
+
+    def check_open(out: str) -> None:
+        new_id = f"ERR-{OPEN_AT[:10]}-001"
+        _expect(out.strip() == new_id, f"open printed {out.strip()!r}, not {new_id} {where}")
+
+    open_args = ["open", "P0", "inference", "bench", "--at", OPEN_AT]
+    return [
+        bench.measure("ledger list --json", root, ["list", "--json"], n, check_list),
+        bench.measure(
+            "ledger show ID --json", root, ["show", resolved_id, "--json"], n, check_show
+        ),
+        bench.measure(
+            "ledger seen ID", root, ["seen", active_id, "--at", SEEN_AT], n, check_seen, True
+        ),
+        bench.measure('ledger open P0 inference "bench"', root, open_args, n, check_open, True),
+    ]
+
+
+def tool_version() -> str:
+    """The version of the package under test, and its source commit when it is a git checkout."""
+    import ledger_tool
+
+    source = Path(ledger_tool.__file__).resolve().parent.parent
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    commit = f", {source} at {done.stdout.strip()}" if done.returncode == 0 else ""
+    return f"ledger_tool {ledger_tool.__version__}{commit}"
+
+
+def print_table(results: list[Result], sizes: dict[int, tuple[int, float]]) -> None:
+    header = (
+        f"{'command':<34} {'entries':>8} {'runs':>5} {'median ms':>10} {'min ms':>10} "
+        f"{'budget ms':>10}  verdict"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        budget = "-" if r.budget_ms is None else f"{r.budget_ms:,.0f}"
+        entries = "-" if r.entries is None else f"{r.entries:,}"
+        print(
+            f"{r.label:<34} {entries:>8} {len(r.times):>5} {r.median_ms:>10,.1f} "
+            f"{r.min_ms:>10,.1f} {budget:>10}  {r.verdict}"
+        )
+    print()
+    for n, (size, seconds) in sizes.items():
+        print(f"ERRORS.md with {n:,} entries: {size:,} bytes (generated in {seconds:.1f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 entries only")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per command (default 7)")
+    parser.add_argument(
+        "--cell-seconds",
+        type=float,
+        default=10.0,
+        help="time allowed per command and size before runs are cut (default 10)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="build the ledgers in this (new) folder and keep them"
+    )
+    args = parser.parse_args(argv)
+    sizes_wanted = [1_000] if args.quick else [1_000, 10_000]
+    ledger = ledger_command()
+    print(f"ledger command: {' '.join(ledger)} ({tool_version()})")
+    print("checking that make_ledger writes what the real commands write ...", flush=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        same = make_ledger.verify() == 0
+    if not same:
+        print(
+            "WARNING: make_ledger.py no longer writes exactly what the tool writes (see above; "
+            "run `python bench/make_ledger.py --verify`); timings below use its format",
+            flush=True,
+        )
+    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-core-"))
+    base.mkdir(parents=True, exist_ok=True)
+    env = make_ledger.git_env(make_ledger.write_git_config(base / "gitconfig"))
+    bench = Bench(ledger, env, args.runs, args.cell_seconds)
+    results: list[Result] = []
+    sizes: dict[int, tuple[int, float]] = {}
+    try:
+        for n in sizes_wanted:
+            root = base / f"ledger-{n}"
+            began = time.perf_counter()
+            make_ledger.build(n, root)
+            sizes[n] = ((root / "ERRORS.md").stat().st_size, time.perf_counter() - began)
+            print(f"built {root}: {n:,} entries in {sizes[n][1]:.1f} s", flush=True)
+            if n == sizes_wanted[0]:
+                results.append(_baseline(bench, root))
+                results.append(
+                    bench.measure(
+                        "ledger --help",
+                        root,
+                        ["--help"],
+                        None,
+                        lambda out: _expect("Usage:" in out, f"--help printed {out[:200]!r}"),
+                    )
+                )
+            results += bench_ledger(bench, root, n)
+    except BenchError as exc:
+        print(f"\nFAILED: {exc}\n(the generated ledgers are kept in {base})", file=sys.stderr)
+        return 1
+    print_table(results, sizes)
+    if args.keep is None:
+        shutil.rmtree(base)
+    return 0
+
+
+def _baseline(bench: Bench, root: Path) -> Result:
+    """`python -c pass`: the floor under every whole-process time."""
+    baseline = Bench([sys.executable, "-c", "pass"], bench.env, bench.runs, bench.cell_seconds)
+    return baseline.measure("python -c pass (interpreter)", root, [], None, lambda out: None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
