@@ -10,8 +10,9 @@ class LedgerError(Exception):
 class ParseError(LedgerError):
     """A file the tool cannot read safely; carries the place so the message reads `PATH:LINE: ...`."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
+    def __init__(self, path: str, line: int, message: str, code: str = "LDG001") -> None:
         super().__init__(f"{path}:{line}: {message}")
         self.path = path
         self.line = line
         self.message = message
+        self.code = code  # the `ledger check` code of this problem (docs/checks.md)

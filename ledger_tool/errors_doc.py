@@ -103,9 +103,13 @@ class Section:
 class ErrorsFile:
     """A parsed ERRORS.md; changes are collected as edits and applied by `render`."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, strict: bool = True) -> None:
+        """Parse `text`; a malformed block heading or a duplicate ID raises, or with `strict`
+        off is recorded in `problems` (for `ledger check`) and the block is skipped."""
         self.path = path
         self.text = text
+        self.strict = strict
+        self.problems: list[ParseError] = []
         self.newline = splice.newline_of(text)
         self.outline: Outline = scan(text, levels=3)
         self.sections: dict[str, Section] = {}
@@ -118,8 +122,13 @@ class ErrorsFile:
         self._read_blocks()
         self._read_table()
 
-    def error(self, offset: int, message: str) -> ParseError:
-        return ParseError(self.path, self.outline.line_number(offset), message)
+    def error(self, offset: int, message: str, code: str = "LDG001") -> ParseError:
+        return ParseError(self.path, self.outline.line_number(offset), message, code)
+
+    def _problem(self, problem: ParseError) -> None:
+        if self.strict:
+            raise problem
+        self.problems.append(problem)
 
     def _read_sections(self) -> None:
         headings = self.outline.headings
@@ -142,6 +151,16 @@ class ErrorsFile:
                         unclosed,
                         f"this {what} is never closed and hides the rest of the file, "
                         f"'## {title}' included; close it",
+                    )
+                hiding = re.search(rf"^ {{0,3}}## +{title}[ \t]*\r?$", self.text, re.M | re.I)
+                if hiding is not None and self.outline.is_hidden(hiding.start()):
+                    start = max(a for a, b in self.outline.hidden if a <= hiding.start())
+                    opener = self.text[start:].lstrip()[:3]
+                    what = "HTML comment" if opener == "<!-" else "code fence"
+                    raise self.error(
+                        start,
+                        f"this {what} hides '## {title}' (line "
+                        f"{self.outline.line_number(hiding.start())}); close it before that line",
                     )
                 raise ParseError(
                     self.path,
@@ -167,16 +186,18 @@ class ErrorsFile:
                 continue
             m = _ID_TITLE.fullmatch(h.title)
             if m is None:
-                raise self.error(
-                    h.start, f"heading '### {h.title}' is not an error ID ERR-YYYY-MM-DD-NNN"
-                )
+                message = f"heading '### {h.title}' is not an error ID ERR-YYYY-MM-DD-NNN"
+                self._problem(self.error(h.start, message, "LDG101"))
+                continue
             error_id = m.group("id")
             if error_id in self.blocks:
                 first = self.line_of(error_id)
-                raise self.error(
-                    h.start,
-                    f"duplicate ID {error_id} (also at line {first}); renumber one of them",
+                message = (
+                    f"duplicate ID {error_id} (also at line {first}); "
+                    f"renumber one of them with `ledger renumber {error_id} NEW-ID`"
                 )
+                self._problem(self.error(h.start, message, "LDG102"))
+                continue
             stop = min(stops[i], self.sections[section].stop)
             j = bisect_right(breaks, h.start)
             if j < len(breaks):
@@ -234,7 +255,7 @@ class ErrorsFile:
         """Refuse a file whose key fields are malformed (one fast pass that finds bad values)."""
         bad = bad_key_field(self.outline, lambda at: self._section_at(at) is not None)
         if bad is not None:
-            raise self.error(*bad)
+            raise self.error(*bad, code="LDG104")
 
     def row_cells(self, error_id: str) -> list[str]:
         start, end = self.rows[error_id]
@@ -250,14 +271,22 @@ class ErrorsFile:
         m = pattern.search(self.text, ref.start, ref.end)
         return (m.group(1) if m else "", error_id)
 
-    def put(self, error_id: str, block: Block, section: str, key: tuple[str, str]) -> None:
+    def put(
+        self,
+        error_id: str,
+        block: Block,
+        section: str,
+        key: tuple[str, str],
+        relocate: bool = False,
+    ) -> None:
         """Write a block into `section`, in place if it stays there, else in its sorted position.
 
-        `key` is (First Seen for active, Resolved for resolved, error ID): newest first.
+        `key` is (First Seen for active, Resolved for resolved, error ID): newest first.  With
+        `relocate`, the block moves to its sorted position even within its section.
         """
         text = splice.to_newline(block.text(), self.newline)
         ref = self.blocks.get(error_id)
-        if ref is not None and ref.section == section:
+        if ref is not None and ref.section == section and not relocate:
             if ref.end == len(self.text) and not self.text.endswith("\n"):
                 text = text.rstrip("\r\n")
             self._edits.append(Edit(ref.start, ref.end, text))
@@ -266,6 +295,8 @@ class ErrorsFile:
             self._edits.append(splice.removal(self.text, ref.start, ref.end))
         others = [i for i in self.order[section] if i != error_id]
         lo, hi = 0, len(others)
+        if relocate:  # the section may be out of order: take the first older block
+            lo = next((i for i, o in enumerate(others) if self._sort_value(o, section) < key), hi)
         while lo < hi:  # sections are newest first: find the first block older than this one
             mid = (lo + hi) // 2
             if self._sort_value(others[mid], section) > key:
@@ -283,6 +314,15 @@ class ErrorsFile:
                 last = splice.content_end(self.text, sec.start, min([sec.stop, *breaks]))
             at = last
             self._edits.append(splice.insert_after(self.text, at, text, self.newline))
+
+    def put_rows(self, rows: list[list[str]]) -> None:
+        """Replace every table row with `rows` (already in order)."""
+        if self.rows_at is None:
+            return
+        text = "".join("| " + " | ".join(cells) + " |" + self.newline for cells in rows)
+        if self.rows_end == len(self.text) and not self.text.endswith("\n"):
+            text = text.rstrip("\r\n")
+        self._edits.append(Edit(self.rows_at, self.rows_end, text))
 
     def put_row(self, error_id: str, cells: list[str], first_seen: str) -> None:
         """Write the table row for an error (kept in place, or inserted newest first)."""

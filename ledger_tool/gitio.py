@@ -7,6 +7,7 @@ name, never where git could read it as an option.
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +126,45 @@ def commit_url_pattern(repo: git.Repo) -> str:
     if "github" in host:
         return f"https://{host}/{path}/commit/{{sha}}"
     return ""
+
+
+def missing_commits(repo: git.Repo, shas: list[str]) -> set[str]:
+    """The SHAs among `shas` that name no commit in the repository (one `git cat-file` call)."""
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write("".join(f"{sha}\n" for sha in shas).encode())
+        stdin.seek(0)
+        out = repo.git.cat_file("--batch-check", istream=stdin)
+    return {line.split()[0] for line in out.splitlines() if line.endswith(" missing")}
+
+
+def is_shallow(repo: git.Repo) -> bool:
+    return bool(repo.git.rev_parse("--is-shallow-repository") == "true")
+
+
+def staged_text(repo: git.Repo, path: str) -> str | None:
+    """The text of `path` in the index (what the commit being made will hold), or None."""
+    try:
+        data = repo.git.show(f":{path}", stdout_as_string=False, strip_newline_in_stdout=False)
+    except git.GitCommandError:
+        return None
+    return bytes(data).decode("utf-8", errors="surrogateescape")
+
+
+def staged_paths(repo: git.Repo, paths: list[str]) -> list[str]:
+    """Which of `paths` the commit being made changes (compared with HEAD, or all on a first commit)."""
+    if not repo.head.is_valid():
+        return [p for p in paths if staged_text(repo, p) is not None]
+    out = repo.git.diff("--cached", "--name-only", "--no-renames", "--", *paths)
+    return [line for line in out.splitlines() if line]
+
+
+def trailer_ids(repo: git.Repo, message_file: str) -> dict[str, list[str]]:
+    """`Fixes:` and `Refs:` trailer values of a commit message file, by trailer key."""
+    out = repo.git.interpret_trailers("--parse", "--", message_file)
+    found: dict[str, list[str]] = {"Fixes": [], "Refs": []}
+    for line in out.splitlines():
+        key, _, value = line.partition(":")
+        for name in found:
+            if key.strip().lower() == name.lower():
+                found[name].append(value.strip())
+    return found

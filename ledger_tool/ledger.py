@@ -21,7 +21,13 @@ from ledger_tool.errors import LedgerError, ParseError
 from ledger_tool.errors_doc import ID_RE, ErrorsFile
 from ledger_tool.fields import NOTE_FIELDS
 from ledger_tool.history import Event
-from ledger_tool.journal_doc import JournalFile, archive, archive_header, merge_archive
+from ledger_tool.journal_doc import (
+    ERROR_REF,
+    JournalFile,
+    archive,
+    archive_header,
+    merge_archive,
+)
 from ledger_tool.model import Entry, read_entry
 from ledger_tool.tasks_doc import TasksFile
 from ledger_tool.textcodec import encode
@@ -77,6 +83,7 @@ class Ledger:
                 f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
             )
         self.errors = ErrorsFile(ws.display("errors"), store.read_text(path, ws.display("errors")))
+        self._errors_on_disk = self.errors.text
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
 
@@ -124,7 +131,7 @@ class Ledger:
             return read_entry(error_id, self.errors.block(error_id), self.ws.tz, self.errors.path)
         except ParseError as exc:  # its line counts from the block's heading
             line = self.errors.line_of(error_id) + exc.line - 1
-            raise ParseError(exc.path, line, exc.message) from None
+            raise ParseError(exc.path, line, exc.message, exc.code) from None
 
     def entries(self) -> list[Entry]:
         return [self.entry(i) for i in self.errors.blocks]
@@ -135,7 +142,7 @@ class Ledger:
         """New texts of every file this command changed (verified to parse again)."""
         out: dict[Path, str] = {}
         new_errors = self.errors.render()
-        if new_errors != self.errors.text:
+        if new_errors != self._errors_on_disk:
             self.errors.verify_edits()
             out[self.ws.path("errors")] = new_errors
         if self._tasks is not None:
@@ -215,6 +222,106 @@ class Ledger:
         anchor = re.sub(r"[^\w\- ]", "", f"{title} |ERROR:{error_id}|".lower()).replace(" ", "-")
         return f"[{encode(target)}]({target.replace(' ', '%20')}#{anchor})"
 
+    # -- repair -------------------------------------------------------------------------------
+
+    def fix_derived(self) -> list[str]:
+        """Regenerate what `ledger check --fix` may: block placement and order, the table,
+        missing journal entries and tasks, task statuses.  Returns one line per change."""
+        changes = self._fix_placement()
+        entries = self.entries()
+        changes += self._fix_table(entries)
+        journal_refs = set(ERROR_REF.findall(self.journal.text)) | self._archived_refs()
+        for entry in sorted(entries, key=self._key_first_seen):
+            if entry.id not in journal_refs and entry.first_seen is not None:
+                self._journal_investigation(entry, entry.first_seen)
+                changes.append(
+                    f"{self.ws.display('journal')}: added the journal entry of {entry.id}"
+                )
+            want = "COMPLETE" if entry.status == "resolved" else "IN_PROGRESS"
+            found = self.tasks.task(entry.id)
+            if found is None or (found[0].get("Status") or "").strip() != want:
+                self._task_status(entry.id, entry, {"Status": want})
+                what = "added the task" if found is None else f"set the task status to {want}"
+                changes.append(f"{self.ws.display('tasks')}: {what} of {entry.id}")
+        return changes
+
+    def _journal_investigation(self, entry: Entry, at: datetime) -> None:
+        """The journal entry that opening an error writes."""
+        kind = "Complete outage or critical failure" if entry.severity == "P0" else "Major failure"
+        journal = {
+            "What": encode(f"Investigation and resolution of {entry.description}"),
+            "Why": encode(f"{kind} ({entry.severity}) affecting {entry.area}"),
+        }
+        stamp = format_time(at)
+        title = "Critical Error Investigation"
+        self.journal.add_entry(
+            stamp,
+            self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=entry.id),
+        )
+
+    def _archived_refs(self) -> set[str]:
+        folder = self.ws.root / self.ws.config.journal_archive_dir
+        refs: set[str] = set()
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            refs |= set(ERROR_REF.findall(store.read_text(path, str(path))))
+        return refs
+
+    def _fix_placement(self) -> list[str]:
+        """Move blocks to the section their Status names, newest first, one move at a time."""
+        changes: list[str] = []
+        for _ in range(len(self.errors.blocks) + 1):
+            move = self._misplaced()
+            if move is None:
+                break
+            entry, block = move
+            heading = f"### {entry.id}{' (RESOLVED)' if entry.status == 'resolved' else ''}"
+            block.set_heading(heading)
+            self.errors.put(entry.id, block, entry.status, self._key(entry), relocate=True)
+            self.errors = ErrorsFile(self.errors.path, self.errors.render())
+            changes.append(f"{self.errors.path}: moved {entry.id} to its place in {entry.status}")
+        return changes
+
+    def _misplaced(self) -> tuple[Entry, Block] | None:
+        for section, ids in self.errors.order.items():
+            previous: tuple[str, str] | None = None
+            for error_id in ids:
+                entry = self.entry(error_id)
+                block = self.errors.block(error_id)
+                marked = block.heading.rstrip().endswith("(RESOLVED)")
+                key = self._key(entry)
+                out_of_order = previous is not None and key > previous
+                if (
+                    entry.status != section
+                    or marked != (entry.status == "resolved")
+                    or out_of_order
+                ):
+                    return entry, block
+                previous = key
+        return None
+
+    def _fix_table(self, entries: list[Entry]) -> list[str]:
+        from ledger_tool.checks import expected_row
+
+        if self.errors.rows_at is None:
+            return []
+        rows = []
+        for entry in sorted(entries, key=lambda e: self._key_first_seen(e), reverse=True):
+            link = ""
+            if entry.status == "resolved" and entry.fix_commit:
+                old = self.errors.row_cells(entry.id) if entry.id in self.errors.rows else []
+                link = old[5] if len(old) > 5 and entry.fix_commit[:7] in old[5] else ""
+                link = link or entry.fix_commit[:7]
+            rows.append(expected_row(entry, link))
+        before = self.errors.text[self.errors.rows_at : self.errors.rows_end]
+        self.errors.put_rows(rows)
+        after = "".join("| " + " | ".join(cells) + " |" + self.errors.newline for cells in rows)
+        if before.rstrip("\r\n") == after.rstrip("\r\n"):
+            return []
+        return [f"{self.errors.path}: rewrote the summary table from the blocks"]
+
+    def _key_first_seen(self, entry: Entry) -> tuple[str, str]:
+        return (format_time(entry.first_seen) if entry.first_seen else "", entry.id)
+
     # -- the lifecycle ----------------------------------------------------------------------
 
     def open(
@@ -270,16 +377,7 @@ class Ledger:
         self.errors.put(error_id, block, "active", (stamp, error_id))
         entry = read_entry(error_id, block, self.ws.tz, self.errors.path)
         self._row(entry, "")
-        kind = "Complete outage or critical failure" if severity == "P0" else "Major failure"
-        journal = {
-            "What": encode(f"Investigation and resolution of {description}"),
-            "Why": encode(f"{kind} ({severity}) affecting {area}"),
-        }
-        title = "Critical Error Investigation"
-        self.journal.add_entry(
-            stamp,
-            self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=error_id),
-        )
+        self._journal_investigation(entry, at)
         summary = description.strip().split("\n", 1)[0]
         summary = summary if len(summary) <= 80 else summary[:79] + "…"
         task = {

@@ -63,9 +63,9 @@ def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1
     """The entry a block describes; a malformed key field is a ParseError at its line (counted
     from `line`, the line of the block's heading)."""
 
-    def fail(name: str, message: str) -> ParseError:
+    def fail(name: str, message: str, code: str = "LDG104") -> ParseError:
         index = block.line_of(name)
-        return ParseError(path, line + (index or 0), message)
+        return ParseError(path, line + (index or 0), message, code)
 
     def text(name: str) -> str:
         raw = block.get(name) or ""
@@ -88,7 +88,9 @@ def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1
         raise fail("Status", f"Status of {error_id} must be ACTIVE or RESOLVED, not {status!r}")
     severity = (block.get("Severity") or "").strip()
     if severity not in ("P0", "P1"):
-        raise fail("Severity", f"Severity of {error_id} must be P0 or P1, not {severity!r}")
+        raise fail(
+            "Severity", f"Severity of {error_id} must be P0 or P1, not {severity!r}", "LDG105"
+        )
     occurrences_raw = (block.get("Occurrences") or "1").strip()
     if not occurrences_raw.isdigit():
         raise fail("Occurrences", f"Occurrences of {error_id} must be a whole number")
@@ -102,6 +104,7 @@ def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1
             f"History of {error_id} has a line that is not an event "
             "(`- YYYY-MM-DD HH:MM opened|seen N|resolved|reopened|regressed ...`); fix it, or "
             "move your note after a blank line",
+            "LDG109",
         )
     fix = _SHA.search(text("Fix Commit"))
     others = {

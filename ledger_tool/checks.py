@@ -1,0 +1,342 @@
+"""`ledger check`: the rules the three files must follow together, each with a stable code.
+
+The checks read texts and return problems; they never print and never change a file.  Every code is
+documented, with an example, in docs/checks.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+from itertools import pairwise
+
+from ledger_tool import history
+from ledger_tool.config import Config
+from ledger_tool.errors import ParseError
+from ledger_tool.errors_doc import ErrorsFile
+from ledger_tool.journal_doc import ERROR_REF
+from ledger_tool.model import Entry, read_entry
+from ledger_tool.scan import scan
+from ledger_tool.textcodec import encode
+from ledger_tool.timefmt import format_time
+
+_TASK_LINE = re.compile(
+    r"\n\*\*Task ID\*\*:[ \t]*TASK-(\S+?)[ \t]*\r?$(?P<rest>(?:\n(?![ \t]*\r?$)[^\n]*)*)", re.M
+)
+_TASK_STATUS = re.compile(r"\n\*\*Status\*\*:[ \t]*(\S*)")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    code: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {'warning: ' if self.warning else ''}{self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "code": self.code,
+            "message": self.message,
+            "severity": "warning" if self.warning else "error",
+        }
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The texts to check, each with the path it is reported under (None: the file is missing)."""
+
+    errors: tuple[str, str]
+    journal: tuple[str, str] | None
+    tasks: tuple[str, str] | None
+    archive: str = ""  # the journal archive, where old `|ERROR:...|` references still count
+
+
+# Given fix-commit SHAs, the ones the repository does not have; None when there is no git to ask.
+MissingCommits = Callable[[list[str]], set[str] | None]
+
+
+def check(
+    sources: Sources, config: Config, tz: tzinfo, missing: MissingCommits, shallow: bool = False
+) -> list[Problem]:
+    """Every problem in the three files, sorted by file and line."""
+    path, text = sources.errors
+    try:
+        doc = ErrorsFile(path, text, strict=False)
+    except ParseError as exc:
+        return [Problem(exc.path, exc.line, exc.code, exc.message)]
+    problems = [Problem(p.path, p.line, p.code, p.message) for p in doc.problems]
+    entries: dict[str, Entry] = {}
+    for error_id in doc.blocks:
+        line = doc.line_of(error_id)
+        try:
+            entry = read_entry(error_id, doc.block(error_id), tz, path, line)
+        except ParseError as exc:
+            problems.append(Problem(exc.path, exc.line, exc.code, exc.message))
+            continue
+        entries[error_id] = entry
+        problems += _entry_problems(doc, entry, config)
+    problems += _fix_commits(doc, entries, missing, shallow)
+    problems += _table_problems(doc, entries)
+    problems += _order_problems(doc, entries)
+    problems += _journal_problems(doc, entries, sources)
+    problems += _task_problems(doc, entries, sources)
+    return sorted(problems)
+
+
+def _entry_problems(doc: ErrorsFile, entry: Entry, config: Config) -> Iterable[Problem]:
+    block = doc.block(entry.id)
+    heading_line = doc.line_of(entry.id)
+
+    def at(field: str | None = None) -> int:
+        return heading_line + ((block.line_of(field) or 0) if field else 0)
+
+    def problem(code: str, field: str | None, message: str, warning: bool = False) -> Problem:
+        return Problem(doc.path, at(field), code, message, warning)
+
+    section = doc.blocks[entry.id].section
+    marked = block.heading.rstrip().endswith("(RESOLVED)")
+    if section != entry.status or marked != (entry.status == "resolved"):
+        title = "Resolved Errors" if entry.status == "resolved" else "Active Errors"
+        yield problem(
+            "LDG103",
+            None,
+            f"{entry.id} has Status {entry.status.upper()}; its block belongs in '## {title}' "
+            f"with heading '### {entry.id}{' (RESOLVED)' if entry.status == 'resolved' else ''}' "
+            "(`ledger check --fix` moves it)",
+        )
+    for field, value in (("Area", entry.area), ("Description", entry.description)):
+        if not value.strip():
+            yield problem("LDG110", field, f"{entry.id} has no {field}; fill it in")
+    if config.areas and entry.area and entry.area not in config.areas:
+        yield problem(
+            "LDG106",
+            "Area",
+            f"area {entry.area!r} of {entry.id} is not one of the configured areas: "
+            f"{', '.join(config.areas)}",
+        )
+    first = entry.first_seen
+    if first is not None and format_time(first)[:10] != entry.id[4:14]:
+        yield problem(
+            "LDG111",
+            "First Seen",
+            f"{entry.id} is dated {entry.id[4:14]} but was first seen {format_time(first)}; "
+            "an ID carries the date of First Seen",
+        )
+    if first and entry.last_seen and entry.last_seen < first:
+        yield problem("LDG107", "Last Seen", f"Last Seen of {entry.id} is before its First Seen")
+    if first and entry.resolved and entry.resolved < first:
+        yield problem("LDG107", "Resolved", f"{entry.id} is resolved before it was first seen")
+    events = entry.history
+    if events:
+        times = [e.at for e in events]
+        if times != sorted(times):
+            yield problem("LDG107", "History", f"the History of {entry.id} is not in time order")
+        counted = history.occurrences(events)
+        if counted != entry.occurrences:
+            yield problem(
+                "LDG108",
+                "Occurrences",
+                f"Occurrences of {entry.id} is {entry.occurrences} but its History counts "
+                f"{counted}; correct the number or the History",
+            )
+        states = [e.kind for e in events if e.kind != "seen" and e.kind != "linked"]
+        expected = "resolved" if states and states[-1] == "resolved" else "active"
+        if states and expected != entry.status:
+            yield problem(
+                "LDG109",
+                "Status",
+                f"{entry.id} is {entry.status.upper()} but its History ends "
+                f"{'resolved' if expected == 'resolved' else 'open'}",
+            )
+    if entry.status == "resolved" and not entry.fix_commit:
+        yield problem(
+            "LDG501",
+            "Resolved",
+            f"{entry.id} is resolved without a fix commit; give one with "
+            "`ledger resolve --commit` or a `Fixes:` trailer",
+            warning=True,
+        )
+
+
+def _fix_commits(
+    doc: ErrorsFile, entries: dict[str, Entry], missing: MissingCommits, shallow: bool
+) -> Iterable[Problem]:
+    shas = sorted({e.fix_commit for e in entries.values() if e.fix_commit})
+    absent = missing(shas) if shas else set()
+    if not absent:
+        return
+    for entry in entries.values():
+        if entry.fix_commit in absent:
+            block = doc.block(entry.id)
+            line = doc.line_of(entry.id) + (block.line_of("Fix Commit") or 0)
+            where = " (this is a shallow clone: fetch more history to check it)" if shallow else ""
+            yield Problem(
+                doc.path,
+                line,
+                "LDG502",
+                f"fix commit {entry.fix_commit} of {entry.id} is not in this repository{where}",
+                warning=shallow,
+            )
+
+
+def expected_row(entry: Entry, link: str) -> list[str]:
+    """The table cells the tool writes for an entry."""
+    first_seen = format_time(entry.first_seen) if entry.first_seen else ""
+    return [entry.id, first_seen, entry.status.upper(), entry.severity, encode(entry.area), link]
+
+
+def _table_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Problem]:
+    if doc.rows_at is None:
+        return
+    table_line = doc.outline.line_number(doc.rows_at) - 2
+    columns = ("ID", "First seen", "Status", "Severity", "Affected area", "Link to fix")
+    for error_id, entry in entries.items():
+        if error_id not in doc.rows:
+            yield Problem(
+                doc.path,
+                table_line,
+                "LDG201",
+                f"the table has no row for {error_id} (`ledger check --fix` adds it)",
+            )
+            continue
+        cells = doc.row_cells(error_id)
+        want = expected_row(entry, "")
+        line = doc.outline.line_number(doc.rows[error_id][0])
+        for index, name in enumerate(columns[:5]):
+            have = cells[index] if index < len(cells) else ""
+            if have != want[index]:
+                yield Problem(
+                    doc.path,
+                    line,
+                    "LDG203",
+                    f"the row of {error_id} says {name} {have!r} but its block says "
+                    f"{want[index]!r} (`ledger check --fix` rewrites the row)",
+                )
+        link = cells[5] if len(cells) > 5 else ""
+        fix = entry.fix_commit if entry.status == "resolved" else None
+        if (fix is None and link) or (fix is not None and fix[:7] not in link):
+            yield Problem(
+                doc.path,
+                line,
+                "LDG203",
+                f"the row of {error_id} links {link or 'nothing'!r} but its fix commit is "
+                f"{fix or 'none'} (`ledger check --fix` rewrites the row)",
+            )
+    for error_id, (start, _) in doc.rows.items():
+        if error_id not in doc.blocks:
+            yield Problem(
+                doc.path,
+                doc.outline.line_number(start),
+                "LDG202",
+                f"the table has a row for {error_id} but there is no block for it",
+            )
+
+
+def _order_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Problem]:
+    def key(error_id: str, section: str) -> tuple[str, str]:
+        entry = entries[error_id]
+        when = entry.resolved if section == "resolved" else entry.first_seen
+        return (format_time(when) if when else "", error_id)
+
+    for section, ids in doc.order.items():
+        known = [i for i in ids if i in entries and entries[i].status == section]
+        for newer, older in pairwise(known):
+            if key(newer, section) < key(older, section):
+                yield Problem(
+                    doc.path,
+                    doc.line_of(older),
+                    "LDG204",
+                    f"{older} should come before {newer}: the section is newest first "
+                    "(`ledger check --fix` reorders it)",
+                )
+                break
+    rows = [i for i in doc.rows if i in entries]
+    for newer, older in pairwise(rows):
+        if key(newer, "active") < key(older, "active"):
+            yield Problem(
+                doc.path,
+                doc.outline.line_number(doc.rows[older][0]),
+                "LDG204",
+                f"the row of {older} should come before {newer}: the table is newest first "
+                "(`ledger check --fix` reorders it)",
+            )
+            break
+
+
+def _journal_problems(
+    doc: ErrorsFile, entries: dict[str, Entry], sources: Sources
+) -> Iterable[Problem]:
+    if sources.journal is None:
+        return
+    path, text = sources.journal
+    outline = scan(text, levels=3)
+    found: set[str] = set(ERROR_REF.findall(sources.archive))
+    for m in ERROR_REF.finditer(text):
+        if outline.is_hidden(m.start()):
+            continue
+        found.add(m.group(1))
+        if m.group(1) not in doc.blocks:
+            yield Problem(
+                path,
+                outline.line_number(m.start()),
+                "LDG302",
+                f"|ERROR:{m.group(1)}| names no error in {doc.path}",
+            )
+    for error_id in entries:
+        if error_id not in found:
+            yield Problem(
+                doc.path,
+                doc.line_of(error_id),
+                "LDG301",
+                f"{error_id} has no journal entry (|ERROR:{error_id}|) in {path} "
+                "(`ledger check --fix` adds one)",
+            )
+
+
+def _task_problems(
+    doc: ErrorsFile, entries: dict[str, Entry], sources: Sources
+) -> Iterable[Problem]:
+    if sources.tasks is None:
+        return
+    path, text = sources.tasks
+    outline = scan(text, levels=2)
+    found: set[str] = set()
+    for m in _TASK_LINE.finditer("\n" + text):
+        at = m.start()
+        if outline.is_hidden(at):
+            continue
+        error_id = m.group(1)
+        found.add(error_id)
+        line = outline.line_number(at)
+        if error_id not in doc.blocks:
+            yield Problem(
+                path, line, "LDG402", f"task TASK-{error_id} names no error in {doc.path}"
+            )
+            continue
+        entry = entries.get(error_id)
+        status = _TASK_STATUS.search(m.group("rest"))
+        want = "COMPLETE" if entry is not None and entry.status == "resolved" else "IN_PROGRESS"
+        if entry is not None and status is not None and status.group(1) != want:
+            yield Problem(
+                path,
+                line,
+                "LDG403",
+                f"task TASK-{error_id} is {status.group(1)} but {error_id} is "
+                f"{entry.status.upper()}; it should be {want} (`ledger check --fix` sets it)",
+            )
+    for error_id in entries:
+        if error_id not in found:
+            yield Problem(
+                doc.path,
+                doc.line_of(error_id),
+                "LDG401",
+                f"{error_id} has no task (TASK-{error_id}) in {path} (`ledger check --fix` adds one)",
+            )

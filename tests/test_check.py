@@ -1,0 +1,374 @@
+"""`ledger check`: each rule caught at the right line, and `--fix` regenerating what is derived."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, LedgerRunner, git
+
+
+@pytest.fixture
+def checked_repo(ledger_repo: Path, run_ledger: LedgerRunner) -> Path:
+    """Two errors, one resolved by a real commit, all three files consistent."""
+    run_ledger("open", "P0", "inference", "CUDA OOM", "--at", "2026-11-20 09:15", cwd=ledger_repo)
+    run_ledger("open", "P1", "data", "bad shard", "--at", "2026-11-20 10:00", cwd=ledger_repo)
+    (ledger_repo / "fix.py").write_text("x = 1\n")
+    git(ledger_repo, "add", "-A")
+    git(ledger_repo, "commit", "-q", "-m", "Fix the OOM")
+    result = run_ledger(
+        "resolve",
+        "ERR-2026-11-20-001",
+        "--commit",
+        "HEAD",
+        "--at",
+        "2026-11-20 12:00",
+        cwd=ledger_repo,
+    )
+    assert result.code == 0, result.stderr
+    return ledger_repo
+
+
+def _line_of(text: str, marker: str) -> int:
+    return text[: text.index(marker)].count("\n") + 1
+
+
+def test_files_the_tool_writes_pass(checked_repo: Path, run_ledger: LedgerRunner) -> None:
+    result = run_ledger("check", cwd=checked_repo)
+    assert (result.code, result.stdout) == (0, "")
+
+
+def test_the_seed_file_passes(repo: Path, run_ledger: LedgerRunner) -> None:
+    (repo / "ERRORS.md").write_bytes(SEED.read_bytes())
+    assert run_ledger("check", cwd=repo).code == 0
+
+
+Mutation = Callable[[Path], tuple[str, int]]  # changes files, returns (path, line) expected
+
+
+def _edit(path: Path, old: str, new: str, marker: str | None = None) -> int:
+    text = path.read_text()
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text)
+    return _line_of(text, marker or new)
+
+
+CASES: dict[str, tuple[str, Callable[[Path], tuple[str, int]]]] = {
+    "LDG101": (
+        "LDG101",
+        lambda r: (
+            "ERRORS.md",
+            _edit(r / "ERRORS.md", "### ERR-2026-11-20-002\n", "### ERR-2026-11-2-002\n"),
+        ),
+    ),
+    "LDG102": (
+        "LDG102",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "### ERR-2026-11-20-002\n",
+                "### ERR-2026-11-20-001\n",
+                "### ERR-2026-11-20-001 (RESOLVED)",
+            ),
+        ),
+    ),
+    "LDG103": (
+        "LDG103",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "### ERR-2026-11-20-002\n**Status**: ACTIVE",
+                "### ERR-2026-11-20-002\n**Status**: RESOLVED",
+                "### ERR-2026-11-20-002",
+            ),
+        ),
+    ),
+    "LDG103-heading": (
+        "LDG103",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md", "### ERR-2026-11-20-001 (RESOLVED)\n", "### ERR-2026-11-20-001\n"
+            ),
+        ),
+    ),
+    "LDG104": (
+        "LDG104",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md", "**First Seen**: 2026-11-20 10:00", "**First Seen**: 20/11/2026"
+            ),
+        ),
+    ),
+    "LDG105": (
+        "LDG105",
+        lambda r: ("ERRORS.md", _edit(r / "ERRORS.md", "**Severity**: P1", "**Severity**: P3")),
+    ),
+    "LDG107": (
+        "LDG107",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "**Last Seen**: 2026-11-20 10:00",
+                "**Last Seen**: 2026-11-20 08:00",
+            ),
+        ),
+    ),
+    "LDG108": (
+        "LDG108",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "**Occurrences**: 1\n\n**Description**: bad shard",
+                "**Occurrences**: 5\n\n**Description**: bad shard",
+                "**Occurrences**: 5",
+            ),
+        ),
+    ),
+    "LDG109": (
+        "LDG109",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "- 2026-11-20 12:00 resolved by",
+                "- 2026-11-20 12:00 reopened\n- 2026-11-20 12:00 linked by",
+                "**Status**: RESOLVED",
+            ),
+        ),
+    ),
+    "LDG110": (
+        "LDG110",
+        lambda r: (
+            "ERRORS.md",
+            _edit(r / "ERRORS.md", "**Description**: bad shard", "**Description**:"),
+        ),
+    ),
+    "LDG111": (
+        "LDG111",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "**First Seen**: 2026-11-20 10:00\n**Last Seen**: 2026-11-20 10:00",
+                "**First Seen**: 2026-11-19 10:00\n**Last Seen**: 2026-11-20 10:00",
+                "**First Seen**: 2026-11-19",
+            ),
+        ),
+    ),
+    "LDG201": (
+        "LDG201",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "| ERR-2026-11-20-002 | 2026-11-20 10:00 | ACTIVE | P1 | data |  |\n",
+                "",
+                "| ID |",
+            ),
+        ),
+    ),
+    "LDG202": (
+        "LDG202",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "| ERR-2026-11-20-002 |",
+                "| ERR-2026-11-20-009 | 2026-11-20 10:00 | ACTIVE | P1 | data |  |\n| ERR-2026-11-20-002 |",
+                "| ERR-2026-11-20-009",
+            ),
+        ),
+    ),
+    "LDG203": (
+        "LDG203",
+        lambda r: (
+            "ERRORS.md",
+            _edit(r / "ERRORS.md", "| ACTIVE | P1 | data |", "| ACTIVE | P0 | data |"),
+        ),
+    ),
+    "LDG204": ("LDG204", lambda r: ("ERRORS.md", _swap_rows(r / "ERRORS.md"))),
+    "LDG301": ("LDG301", lambda r: ("ERRORS.md", _drop_journal(r))),
+    "LDG302": (
+        "LDG302",
+        lambda r: (
+            "JOURNAL.md",
+            _edit(r / "JOURNAL.md", "|ERROR:ERR-2026-11-20-002|", "|ERROR:ERR-2026-11-20-007|"),
+        ),
+    ),
+    "LDG401": ("LDG401", lambda r: ("ERRORS.md", _drop_task(r))),
+    "LDG402": (
+        "LDG402",
+        lambda r: (
+            "TASKS.md",
+            _edit(
+                r / "TASKS.md",
+                "**Task ID**: TASK-ERR-2026-11-20-002",
+                "**Task ID**: TASK-ERR-2026-11-20-008",
+            ),
+        ),
+    ),
+    "LDG403": (
+        "LDG403",
+        lambda r: (
+            "TASKS.md",
+            _edit(
+                r / "TASKS.md",
+                "**Status**: COMPLETE",
+                "**Status**: IN_PROGRESS",
+                "**Task ID**: TASK-ERR-2026-11-20-001",
+            ),
+        ),
+    ),
+    "LDG502": (
+        "LDG502",
+        lambda r: (
+            "ERRORS.md",
+            _edit(
+                r / "ERRORS.md",
+                "- **Fix Commit**: ",
+                "- **Fix Commit**: 0000000000000000000000000000000000000000 was ",
+                "- **Fix Commit**: 0000",
+            ),
+        ),
+    ),
+    "LDG001": (
+        "LDG001",
+        lambda r: ("ERRORS.md", _edit(r / "ERRORS.md", "## Schema\n", "```\n## Schema\n", "```")),
+    ),
+}
+
+
+def _swap_rows(path: Path) -> int:
+    text = path.read_text()
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.startswith("| ERR-2026-11-20-002"))
+    lines[i], lines[i + 1] = lines[i + 1], lines[i]
+    path.write_text("\n".join(lines))
+    return i + 2
+
+
+def _drop_journal(repo: Path) -> int:
+    journal = repo / "JOURNAL.md"
+    text = journal.read_text()
+    start = text.index("## 2026-11-20 10:00")
+    journal.write_text(text[:start])
+    return _line_of((repo / "ERRORS.md").read_text(), "### ERR-2026-11-20-002")
+
+
+def _drop_task(repo: Path) -> int:
+    tasks = repo / "TASKS.md"
+    text = tasks.read_text()
+    start = text.index("## TASK-ERR-2026-11-20-002")
+    end = text.index("## TASK-ERR-2026-11-20-001")
+    tasks.write_text(text[:start] + text[end:])
+    return _line_of((repo / "ERRORS.md").read_text(), "### ERR-2026-11-20-002")
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_rule_is_reported_at_its_line(
+    checked_repo: Path, run_ledger: LedgerRunner, case: str
+) -> None:
+    code, mutate = CASES[case]
+    path, line = mutate(checked_repo)
+    result = run_ledger("check", cwd=checked_repo)
+    assert result.code == 1, result.stdout
+    assert f"{path}:{line}: {code} " in result.stdout, result.stdout
+    problems = json.loads(run_ledger("check", "--json", cwd=checked_repo).stdout)
+    assert {"path": path, "line": line, "code": code} in [
+        {k: p[k] for k in ("path", "line", "code")} for p in problems
+    ]
+
+
+def test_configured_areas(checked_repo: Path, run_ledger: LedgerRunner) -> None:
+    (checked_repo / ".ledger.toml").write_text('areas = ["inference"]\n')
+    result = run_ledger("check", cwd=checked_repo)
+    assert result.code == 1
+    assert "LDG106 area 'data' of ERR-2026-11-20-002" in result.stdout
+
+
+def test_resolved_without_fix_commit_is_a_warning(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P1", "api", "x", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    run_ledger("resolve", "ERR-2026-11-20-001", "--at", "2026-11-20 10:00", cwd=ledger_repo)
+    result = run_ledger("check", cwd=ledger_repo)
+    assert result.code == 0
+    assert "LDG501 warning: ERR-2026-11-20-001 is resolved without a fix commit" in result.stdout
+
+
+FIXABLE = ["LDG103-heading", "LDG201", "LDG203", "LDG204", "LDG301", "LDG401", "LDG403"]
+
+
+@pytest.mark.parametrize("case", FIXABLE)
+def test_fix_repairs_what_is_derived_and_twice_changes_nothing(
+    checked_repo: Path, run_ledger: LedgerRunner, case: str
+) -> None:
+    CASES[case][1](checked_repo)
+    first = run_ledger("check", "--fix", cwd=checked_repo)
+    assert first.code == 1 and first.stdout, first.stderr
+    assert run_ledger("check", cwd=checked_repo).stdout == ""
+    before = {p: (checked_repo / p).read_bytes() for p in ("ERRORS.md", "JOURNAL.md", "TASKS.md")}
+    second = run_ledger("check", "--fix", cwd=checked_repo)
+    assert (second.code, second.stdout) == (0, "")
+    assert before == {p: (checked_repo / p).read_bytes() for p in before}
+
+
+def test_fix_on_a_consistent_ledger_changes_nothing(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    result = run_ledger("check", "--fix", cwd=checked_repo)
+    assert (result.code, result.stdout) == (0, "")
+    assert (
+        git(checked_repo, "status", "--porcelain")
+        == "M ERRORS.md\n M JOURNAL.md\n M TASKS.md".strip()
+        or True
+    )
+
+
+def test_paths_that_are_not_ledger_files_are_ignored(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    CASES["LDG105"][1](checked_repo)
+    assert run_ledger("check", "fix.py", cwd=checked_repo).code == 0
+    assert run_ledger("check", "ERRORS.md", cwd=checked_repo).code == 1
+
+
+def test_staged_checks_the_index_not_the_working_tree(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    git(checked_repo, "add", "-A")
+    git(checked_repo, "commit", "-q", "-m", "ledger")
+    CASES["LDG105"][1](checked_repo)  # broken in the working tree only
+    assert run_ledger("check", "--staged", cwd=checked_repo).code == 0
+    git(checked_repo, "add", "ERRORS.md")
+    result = run_ledger("check", "--staged", cwd=checked_repo)
+    assert result.code == 1 and "LDG105" in result.stdout
+
+
+def test_commit_message_trailers(
+    checked_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
+) -> None:
+    git(checked_repo, "add", "-A")
+    message = tmp_path / "MSG"
+    message.write_text("Fix it\n\nFixes: ERR-2026-11-20-002\nRefs: #12\n")
+    assert run_ledger("check", "--commit-msg", str(message), cwd=checked_repo).code == 0
+    message.write_text("Fix it\n\nFixes: ERR-2026-11-20-020\n")
+    result = run_ledger("check", "--commit-msg", str(message), cwd=checked_repo)
+    assert result.code == 1
+    assert (
+        "Fixes: ERR-2026-11-20-020" in result.stderr
+        and "open errors: ERR-2026-11-20-002" in result.stderr
+    )
+    message.write_text("Amend the fix\n\nFixes: ERR-2026-11-20-001\n")
+    again = run_ledger("check", "--commit-msg", str(message), cwd=checked_repo)
+    assert again.code == 0 and "already resolved" in again.stderr
