@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
+from hashlib import blake2b
 from itertools import pairwise
+from typing import NamedTuple
 
 from ledger_tool import history
 from ledger_tool.config import Config
@@ -63,26 +65,76 @@ class Sources:
 MissingCommits = Callable[[list[str]], set[str] | None]
 
 
+# What checking one block found, kept between runs (keyed by the block's bytes and section):
+# the facts the cross-file checks need, and the block's own problems with lines counted from 1 at
+# its heading.
+Summary = tuple[str, str, str, str, str, str | None]
+BlockResult = tuple[Summary | None, tuple[tuple[int, str, str, bool], ...]]
+CACHE_VERSION = "checks-2"
+
+
+class Facts(NamedTuple):
+    """What the checks across files need to know of an error (times in the file's form)."""
+
+    id: str
+    status: str
+    severity: str
+    area: str
+    first_seen: str
+    resolved: str
+    fix_commit: str | None
+
+
+def facts_of(entry: Entry) -> Facts:
+    def stamp(when: datetime | None) -> str:
+        return format_time(when) if when else ""
+
+    return Facts(
+        entry.id, entry.status, entry.severity, entry.area, stamp(entry.first_seen),
+        stamp(entry.resolved), entry.fix_commit,
+    )  # fmt: skip
+
+
 def check(
-    sources: Sources, config: Config, tz: tzinfo, missing: MissingCommits, shallow: bool = False
+    sources: Sources,
+    config: Config,
+    tz: tzinfo,
+    missing: MissingCommits,
+    shallow: bool = False,
+    cache: dict[bytes, BlockResult] | None = None,
 ) -> list[Problem]:
-    """Every problem in the three files, sorted by file and line."""
+    """Every problem in the three files, sorted by file and line.
+
+    `cache` (results of earlier runs, updated in place) spares re-reading unchanged blocks.
+    """
     path, text = sources.errors
     try:
         doc = ErrorsFile(path, text, strict=False)
     except ParseError as exc:
         return [Problem(exc.path, exc.line, exc.code, exc.message)]
     problems = [Problem(p.path, p.line, p.code, p.message) for p in doc.problems]
-    entries: dict[str, Entry] = {}
-    for error_id in doc.blocks:
-        line = doc.line_of(error_id)
-        try:
-            entry = read_entry(error_id, doc.block(error_id), tz, path, line)
-        except ParseError as exc:
-            problems.append(Problem(exc.path, exc.line, exc.code, exc.message))
-            continue
-        entries[error_id] = entry
-        problems += _entry_problems(doc, entry, config)
+    salt = f"{CACHE_VERSION}\0{config.timezone}\0{config.areas!r}\0".encode()
+    fresh: dict[bytes, BlockResult] = {}
+    entries: dict[str, Facts] = {}
+    for error_id, ref in doc.blocks.items():
+        digest = blake2b(
+            salt + ref.section.encode() + text[ref.start : ref.stop].encode(), digest_size=16
+        ).digest()
+        result = cache.get(digest) if cache is not None else None
+        if result is None:
+            result = _block_result(doc, error_id, config, tz)
+        fresh[digest] = result
+        summary, found = result
+        if found:
+            first = doc.line_of(error_id) - 1
+            problems += [
+                Problem(path, first + line, code, msg, warn) for line, code, msg, warn in found
+            ]
+        if summary is not None:
+            entries[error_id] = Facts(error_id, *summary)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     problems += _fix_commits(doc, entries, missing, shallow)
     problems += _table_problems(doc, entries)
     problems += _order_problems(doc, entries)
@@ -91,9 +143,23 @@ def check(
     return sorted(problems)
 
 
+def _block_result(doc: ErrorsFile, error_id: str, config: Config, tz: tzinfo) -> BlockResult:
+    try:
+        entry = read_entry(error_id, doc.block(error_id), tz, doc.path, 1, free_text=False)
+    except ParseError as exc:
+        return None, ((exc.line, exc.code, exc.message, False),)
+    found = tuple(
+        (p.line, p.code, p.message, p.warning) for p in _entry_problems(doc, entry, config)
+    )
+
+    summary: Summary = facts_of(entry)[1:]
+    return summary, found
+
+
 def _entry_problems(doc: ErrorsFile, entry: Entry, config: Config) -> Iterable[Problem]:
+    """Problems of one block by itself, with lines counted from 1 at its heading."""
     block = doc.block(entry.id)
-    heading_line = doc.line_of(entry.id)
+    heading_line = 1
 
     def at(field: str | None = None) -> int:
         return heading_line + ((block.line_of(field) or 0) if field else 0)
@@ -167,7 +233,7 @@ def _entry_problems(doc: ErrorsFile, entry: Entry, config: Config) -> Iterable[P
 
 
 def _fix_commits(
-    doc: ErrorsFile, entries: dict[str, Entry], missing: MissingCommits, shallow: bool
+    doc: ErrorsFile, entries: dict[str, Facts], missing: MissingCommits, shallow: bool
 ) -> Iterable[Problem]:
     shas = sorted({e.fix_commit for e in entries.values() if e.fix_commit})
     absent = missing(shas) if shas else set()
@@ -187,13 +253,19 @@ def _fix_commits(
             )
 
 
-def expected_row(entry: Entry, link: str) -> list[str]:
-    """The table cells the tool writes for an entry."""
-    first_seen = format_time(entry.first_seen) if entry.first_seen else ""
-    return [entry.id, first_seen, entry.status.upper(), entry.severity, encode(entry.area), link]
+def expected_row(facts: Facts, link: str) -> list[str]:
+    """The table cells the tool writes for an error."""
+    return [
+        facts.id,
+        facts.first_seen,
+        facts.status.upper(),
+        facts.severity,
+        encode(facts.area),
+        link,
+    ]
 
 
-def _table_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Problem]:
+def _table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Problem]:
     if doc.rows_at is None:
         return
     table_line = doc.outline.line_number(doc.rows_at) - 2
@@ -209,13 +281,13 @@ def _table_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Prob
             continue
         cells = doc.row_cells(error_id)
         want = expected_row(entry, "")
-        line = doc.outline.line_number(doc.rows[error_id][0])
+        row_start = doc.rows[error_id][0]
         for index, name in enumerate(columns[:5]):
             have = cells[index] if index < len(cells) else ""
             if have != want[index]:
                 yield Problem(
                     doc.path,
-                    line,
+                    doc.outline.line_number(row_start),
                     "LDG203",
                     f"the row of {error_id} says {name} {have!r} but its block says "
                     f"{want[index]!r} (`ledger check --fix` rewrites the row)",
@@ -225,7 +297,7 @@ def _table_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Prob
         if (fix is None and link) or (fix is not None and fix[:7] not in link):
             yield Problem(
                 doc.path,
-                line,
+                doc.outline.line_number(row_start),
                 "LDG203",
                 f"the row of {error_id} links {link or 'nothing'!r} but its fix commit is "
                 f"{fix or 'none'} (`ledger check --fix` rewrites the row)",
@@ -240,11 +312,10 @@ def _table_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Prob
             )
 
 
-def _order_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Problem]:
+def _order_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Problem]:
     def key(error_id: str, section: str) -> tuple[str, str]:
-        entry = entries[error_id]
-        when = entry.resolved if section == "resolved" else entry.first_seen
-        return (format_time(when) if when else "", error_id)
+        facts = entries[error_id]
+        return (facts.resolved if section == "resolved" else facts.first_seen, error_id)
 
     for section, ids in doc.order.items():
         known = [i for i in ids if i in entries and entries[i].status == section]
@@ -272,7 +343,7 @@ def _order_problems(doc: ErrorsFile, entries: dict[str, Entry]) -> Iterable[Prob
 
 
 def _journal_problems(
-    doc: ErrorsFile, entries: dict[str, Entry], sources: Sources
+    doc: ErrorsFile, entries: dict[str, Facts], sources: Sources
 ) -> Iterable[Problem]:
     if sources.journal is None:
         return
@@ -302,7 +373,7 @@ def _journal_problems(
 
 
 def _task_problems(
-    doc: ErrorsFile, entries: dict[str, Entry], sources: Sources
+    doc: ErrorsFile, entries: dict[str, Facts], sources: Sources
 ) -> Iterable[Problem]:
     if sources.tasks is None:
         return
@@ -315,10 +386,12 @@ def _task_problems(
             continue
         error_id = m.group(1)
         found.add(error_id)
-        line = outline.line_number(at)
         if error_id not in doc.blocks:
             yield Problem(
-                path, line, "LDG402", f"task TASK-{error_id} names no error in {doc.path}"
+                path,
+                outline.line_number(at),
+                "LDG402",
+                f"task TASK-{error_id} names no error in {doc.path}",
             )
             continue
         entry = entries.get(error_id)
@@ -327,7 +400,7 @@ def _task_problems(
         if entry is not None and status is not None and status.group(1) != want:
             yield Problem(
                 path,
-                line,
+                outline.line_number(at),
                 "LDG403",
                 f"task TASK-{error_id} is {status.group(1)} but {error_id} is "
                 f"{entry.status.upper()}; it should be {want} (`ledger check --fix` sets it)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -116,7 +117,8 @@ def cli() -> None:
 
 
 @cli.command()
-def init() -> None:
+@click.option("--hooks", is_flag=True, help="Also install the git hooks (`ledger hooks install`).")
+def init(hooks: bool) -> None:
     """Create the missing ERRORS.md, JOURNAL.md and TASKS.md and a default `.ledger.toml`.
 
     Existing files are adopted as they are (the seed's ERRORS.md included); nothing is overwritten.
@@ -127,6 +129,8 @@ def init() -> None:
     from ledger_tool.render import read_packaged
 
     ws = _workspace()
+    if hooks and store.git_dir(ws.root) is None:
+        raise LedgerError(f"--hooks needs a git repository and {ws.root} is none; run `git init`")
     with store.locked(ws.root):
         created: dict[Path, str] = {}
         for name in ("errors", "journal", "tasks"):
@@ -143,6 +147,8 @@ def init() -> None:
         if errors.exists():
             ErrorsFile(ws.display("errors"), store.read_text(errors, ws.display("errors")))
         store.write_files(ws.root, created)
+    if hooks:
+        _install_hooks(ws)
 
 
 @cli.command("open")
@@ -403,6 +409,322 @@ def show(error_id: str, as_json: bool) -> None:
         data = event.as_json()
         extra = " ".join(f"{k}={v}" for k, v in data.items() if k not in ("at", "event"))
         click.echo(f"    {_fmt(event.at)}  {event.kind} {extra}".rstrip())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--fix", is_flag=True, help="Regenerate what is derived; exit 1 if anything changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON array.")
+@click.option("--staged", is_flag=True, help="Check the versions in the git index (pre-commit).")
+@click.option(
+    "--commit-msg",
+    "message_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Check the Fixes:/Refs: trailers of a commit message file instead (commit-msg hook).",
+)
+def check(
+    paths: tuple[str, ...], fix: bool, as_json: bool, staged: bool, message_file: str | None
+) -> None:
+    """Validate ERRORS.md, JOURNAL.md and TASKS.md together.
+
+    Prints each problem as `PATH:LINE: CODE message` (every code is explained in docs/checks.md)
+    and exits 1 if there is any; warnings are printed but do not fail.  With PATHs (as the
+    pre-commit framework passes them), checks only when one of them is a ledger file.
+
+    \b
+        ledger check
+        ledger check --fix        # table, order, missing journal entries and tasks
+        ledger check --json
+    """
+    ws = _workspace()
+    if message_file is not None:
+        _check_message(ws, message_file)
+        return
+    ours = {ws.path(name).resolve() for name in ("errors", "journal", "tasks")}
+    if paths and not any(Path(p).resolve() in ours for p in paths):
+        return
+    if fix:
+        _check_fix(ws)
+        return
+    from ledger_tool.checks import check as run_checks
+
+    sources, missing, shallow = _check_sources(ws, staged)
+    if sources is None:
+        return
+    cache_file = _check_cache_file(ws)
+    cache = _load_cache(cache_file)
+    before = set(cache)
+    problems = run_checks(sources, ws.config, ws.tz, missing, shallow, cache)
+    if cache_file is not None and set(cache) != before:
+        _save_cache(cache_file, cache)
+    if as_json:
+        _print_json([p.as_json() for p in problems])
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        if not as_json:
+            click.echo(f"ledger: {len(errors)} problem(s) in the ledger", err=True)
+        click.get_current_context().exit(1)
+
+
+def _check_sources(ws: Workspace, staged: bool) -> tuple[Any, Any, bool]:
+    """The texts to check (working tree, or the index with --staged), and how to ask git about
+    fix commits.  (None, ...) when --staged and the commit touches no ledger file."""
+    from ledger_tool import store
+    from ledger_tool.checks import Sources
+
+    repo = None
+    if staged or _has_git(ws):
+        from ledger_tool import gitio
+
+        repo = gitio.open_repo(ws.root)
+    names = ("errors", "journal", "tasks")
+    rel = {name: _relative(ws, name) for name in names}
+    if staged and repo is not None:
+        from ledger_tool import gitio
+
+        if not gitio.staged_paths(repo, list(rel.values())):
+            return None, None, False
+    texts: dict[str, tuple[str, str] | None] = {}
+    for name in names:
+        text = None
+        if staged and repo is not None:
+            from ledger_tool import gitio
+
+            text = gitio.staged_text(repo, rel[name])
+        if text is None and ws.path(name).is_file():
+            text = store.read_text(ws.path(name), ws.display(name))
+        texts[name] = None if text is None else (ws.display(name), text)
+    errors = texts["errors"]
+    if errors is None:
+        raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
+    archive_dir = ws.root / ws.config.journal_archive_dir
+    archive = (
+        "".join(store.read_text(p, str(p)) for p in sorted(archive_dir.glob("*.md")))
+        if archive_dir.is_dir()
+        else ""
+    )
+    sources = Sources(errors, texts["journal"], texts["tasks"], archive)
+    if repo is None:
+        return sources, lambda shas: None, False
+    from ledger_tool import gitio
+
+    return sources, lambda shas: gitio.missing_commits(repo, shas), gitio.is_shallow(repo)
+
+
+def _check_cache_file(ws: Workspace) -> Path | None:
+    """Where `ledger check` keeps what it found in unchanged blocks (inside .git, never in
+    the work tree); None outside git."""
+    from ledger_tool import store
+
+    base = store.git_dir(ws.root)
+    return None if base is None else base / "ledger-cache" / "check.pickle"
+
+
+def _load_cache(path: Path | None) -> dict[Any, Any]:
+    import pickle
+
+    if path is None or not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except Exception:  # a cache that cannot be read is only a lost speed-up
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_cache(path: Path, cache: dict[Any, Any]) -> None:
+    import pickle
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # read-only .git, full disk: the next check just starts from scratch
+
+
+def _has_git(ws: Workspace) -> bool:
+    from ledger_tool import store
+
+    return store.git_dir(ws.root) is not None
+
+
+def _relative(ws: Workspace, name: str) -> str:
+    return ws.path(name).resolve().relative_to(ws.root.resolve()).as_posix()
+
+
+def _check_message(ws: Workspace, message_file: str) -> None:
+    """The commit-msg hook: every ID in a Fixes:/Refs: trailer must name an error."""
+    from ledger_tool import gitio
+    from ledger_tool.errors_doc import ErrorsFile
+
+    repo = gitio.open_repo(ws.root)
+    if repo is None:
+        raise LedgerError("--commit-msg needs a git repository")
+    trailers = gitio.trailer_ids(repo, message_file)
+    if not any(trailers.values()):
+        return
+    text = gitio.staged_text(repo, _relative(ws, "errors"))
+    if text is None:
+        from ledger_tool import store
+
+        path = ws.path("errors")
+        text = store.read_text(path, ws.display("errors")) if path.is_file() else ""
+    doc = ErrorsFile(ws.display("errors"), text, strict=False) if text else None
+    known = doc.blocks if doc is not None else {}
+    active = doc.order["active"] if doc is not None else []
+    bad: list[str] = []
+    for key, values in trailers.items():
+        for value in values:
+            for token in re.findall(r"ERR-[\w-]+", value):  # `Fixes: #12` is not ours
+                if token not in known:
+                    bad.append(f"{key}: {token}")
+                elif key == "Fixes" and doc is not None and known[token].section == "resolved":
+                    click.echo(
+                        f"ledger: note: {token} is already resolved; keeping its record", err=True
+                    )
+    if bad:
+        listed = " ".join(active) if active else "none"
+        raise LedgerError(
+            f"the commit message names errors the ledger does not have ({', '.join(bad)}); "
+            f"open errors: {listed}. Fix the ID (or open the error first with `ledger open`)"
+        )
+
+
+@cli.command()
+@click.option("--check", "dry_run", is_flag=True, help="Change nothing; exit 1 if behind history.")
+def sync(dry_run: bool) -> None:
+    """Bring the ledger up to date with git history.
+
+    Every commit reachable from HEAD whose message has a `Fixes: ERR-...` trailer resolves that
+    error with that commit (Fix Commit, files changed, time of the commit); `Refs: ERR-...` links
+    the commit in the error's history.  Running it again changes nothing; an amended or rebased fix
+    is followed to its new SHA, not recorded twice.  The post-commit hook runs it.
+
+    \b
+        git commit -m "Lower the eval batch size" -m "Fixes: ERR-2026-11-20-001"
+        ledger sync
+        ledger sync --check       # in CI: exit 1 if a Fixes: commit is not recorded yet
+    """
+    from ledger_tool import gitio
+
+    ws = _workspace()
+    repo = gitio.open_repo(ws.root)
+    if repo is None:
+        raise LedgerError("ledger sync reads git history; run it inside a git repository")
+    busy = gitio.operation_in_progress(repo)
+    if busy is not None and not dry_run:
+        click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
+        return
+    commits = gitio.trailer_commits(repo)
+
+    def action(ledger: Ledger) -> list[str]:
+        return ledger.sync(
+            commits, lambda sha: _fix(ws, sha), lambda sha: gitio.is_orphaned(repo, sha)
+        )
+
+    if dry_run:
+        changes = action(_read(ws))
+        for line in changes:
+            click.echo(f"behind: {line}")
+        if changes:
+            click.get_current_context().exit(1)
+        return
+    for line in _change(ws, action):
+        click.echo(line)
+
+
+def _check_fix(ws: Workspace) -> None:
+    changed = _change(ws, lambda ledger: ledger.fix_derived())
+    for line in changed:
+        click.echo(line)
+    if changed:
+        click.get_current_context().exit(1)
+
+
+@cli.group("hooks")
+def hooks_group() -> None:
+    """Install, remove or inspect ledger's git hooks and merge driver.
+
+    \b
+    pre-commit    ledger check --staged: a malformed ledger stops the commit
+    commit-msg    ledger check --commit-msg: Fixes:/Refs: must name known errors
+    post-commit   ledger sync: a fix commit is recorded in the working tree at once
+    post-rewrite  ledger sync once a rebase is done
+    A hook already there is kept and runs first.  Only a problem in the ledger or the message
+    stops a commit; a failure of the tool itself prints a warning and the commit goes on.
+    """
+
+
+def _hook_files(ws: Workspace) -> list[str]:
+    return [ws.display(name) for name in ("errors", "journal", "tasks")]
+
+
+def _install_hooks(ws: Workspace) -> None:
+    from ledger_tool import hooks
+
+    for action, subject in hooks.install(ws.root, sys.executable, _hook_files(ws)):
+        click.echo(f"{action:<9} {subject}")
+
+
+@hooks_group.command("install")
+def hooks_install() -> None:
+    """Install the hooks and register the merge driver for the three files (twice is once).
+
+    The hooks go where git runs them from (`core.hooksPath`, else .git/hooks) and call this
+    Python's ledger.  The merge driver is `merge.ledger` in .git/config plus a `merge=ledger`
+    line per ledger file in .gitattributes (commit that file to share it).
+    """
+    _install_hooks(_workspace())
+
+
+@hooks_group.command("uninstall")
+def hooks_uninstall() -> None:
+    """Remove ledger's hooks (putting back any they chained), its merge driver and its
+    .gitattributes lines; nothing else is touched."""
+    from ledger_tool import hooks
+
+    ws = _workspace()
+    for action, subject in hooks.uninstall(ws.root, _hook_files(ws)):
+        click.echo(f"{action:<9} {subject}")
+
+
+_HOOK_STATES = {
+    "installed": "installed",
+    "outdated": "installed by another Python or ledger version; `ledger hooks install` updates it",
+    "foreign": "not ledger's; `ledger hooks install` keeps it and runs it first",
+    "missing": "missing",
+}
+
+
+@hooks_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the states as one JSON object.")
+def hooks_status(as_json: bool) -> None:
+    """Show each hook (installed, outdated, foreign or missing), the merge driver and the
+    `merge` attribute of each ledger file."""
+    from dataclasses import asdict
+
+    from ledger_tool import hooks
+
+    ws = _workspace()
+    found = hooks.status(ws.root, sys.executable, _hook_files(ws))
+    if as_json:
+        _print_json(asdict(found))
+        return
+    click.echo(f"{'hooks in':<14}{found.hooks_dir}")
+    for name, state in found.hooks.items():
+        chained = f"; runs {name}{hooks.CHAINED} first" if found.chained[name] else ""
+        click.echo(f"{name:<14}{_HOOK_STATES[state]}{chained}")
+    driver = "set to another command" if found.driver == "foreign" else _HOOK_STATES[found.driver]
+    click.echo(f"{'merge driver':<14}{driver}")
+    for path, value in found.attributes.items():
+        click.echo(f"{path:<14}merge={value}")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import git
@@ -168,3 +169,71 @@ def trailer_ids(repo: git.Repo, message_file: str) -> dict[str, list[str]]:
             if key.strip().lower() == name.lower():
                 found[name].append(value.strip())
     return found
+
+
+@dataclass(frozen=True)
+class TrailerCommit:
+    """A commit whose message carries `Fixes:` or `Refs:` trailers."""
+
+    sha: str
+    when: datetime
+    subject: str
+    fixes: tuple[str, ...]
+    refs: tuple[str, ...]
+
+
+_ID_TOKEN = re.compile(r"ERR-\d{4}-\d\d-\d\d-\d{3,}")
+
+
+def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
+    """Commits reachable from HEAD with `Fixes:`/`Refs:` trailers naming errors, oldest first."""
+    if not repo.head.is_valid():
+        return []
+    fmt = (
+        "%H%x00%ct%x00%s%x00%(trailers:key=Fixes,valueonly,separator=%x2C)"
+        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x1e"
+    )
+    out = repo.git.log(
+        "--reverse", "-E", "-i", "--grep=^(fixes|refs):", f"--format={fmt}", "HEAD", "--"
+    )
+    commits = []
+    for record in out.split("\x1e"):
+        fields = record.strip("\n").split("\x00")
+        if len(fields) != 5:
+            continue
+        sha, stamp, subject, fixes, refs = fields
+        commits.append(
+            TrailerCommit(
+                sha,
+                datetime.fromtimestamp(int(stamp), tz=UTC),
+                subject,
+                tuple(_ID_TOKEN.findall(fixes)),
+                tuple(_ID_TOKEN.findall(refs)),
+            )
+        )
+    return commits
+
+
+def is_orphaned(repo: git.Repo, sha: str) -> bool:
+    """True when no branch or tag contains the commit any more (it was amended or rebased away),
+    or the repository does not have it."""
+    try:
+        repo.commit(sha)
+    except (git.BadName, ValueError):
+        return True
+    out = repo.git.for_each_ref(
+        "--count=1", f"--contains={sha}", "refs/heads", "refs/remotes", "refs/tags"
+    )
+    return not out.strip()
+
+
+def operation_in_progress(repo: git.Repo) -> str | None:
+    """'rebase', 'merge' or 'cherry-pick' when git is in the middle of one."""
+    base = Path(repo.git_dir)
+    if (base / "rebase-merge").exists() or (base / "rebase-apply").exists():
+        return "rebase"
+    if (base / "MERGE_HEAD").exists():
+        return "merge"
+    if (base / "CHERRY_PICK_HEAD").exists():
+        return "cherry-pick"
+    return None

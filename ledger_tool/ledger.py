@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger_tool import history, store
 from ledger_tool.block import Block, Slot, layout_of
@@ -32,6 +33,9 @@ from ledger_tool.model import Entry, read_entry
 from ledger_tool.tasks_doc import TasksFile
 from ledger_tool.textcodec import encode
 from ledger_tool.timefmt import format_duration, format_time, zone
+
+if TYPE_CHECKING:
+    from ledger_tool.gitio import TrailerCommit
 
 SEVERITIES = ("P0", "P1")
 PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
@@ -222,6 +226,85 @@ class Ledger:
         anchor = re.sub(r"[^\w\- ]", "", f"{title} |ERROR:{error_id}|".lower()).replace(" ", "-")
         return f"[{encode(target)}]({target.replace(' ', '%20')}#{anchor})"
 
+    # -- git history --------------------------------------------------------------------------
+
+    def sync(
+        self,
+        commits: Sequence[TrailerCommit],
+        fix_of: Callable[[str], Fix],
+        orphaned: Callable[[str], bool],
+    ) -> list[str]:
+        """Record what commits say: `Fixes: ID` resolves an active error with that commit,
+        `Refs: ID` links it.  Idempotent per error and trailer: a fix commit that was amended or
+        rebased (no branch holds it any more) is followed to its new SHA, not recorded twice.
+        Returns one line per change."""
+        changes: list[str] = []
+        for commit in commits:  # oldest first
+            at = commit.when.astimezone(self.ws.tz).replace(second=0, microsecond=0)
+            for error_id in dict.fromkeys(commit.fixes):
+                if error_id in self.errors.blocks:
+                    changes += self._sync_fix(error_id, commit.sha, at, fix_of, orphaned)
+            for error_id in dict.fromkeys(commit.refs):
+                if error_id in self.errors.blocks:
+                    changes += self._sync_ref(error_id, commit.sha, at, orphaned)
+        return changes
+
+    def _sync_fix(
+        self,
+        error_id: str,
+        sha: str,
+        at: datetime,
+        fix_of: Callable[[str], Fix],
+        orphaned: Callable[[str], bool],
+    ) -> list[str]:
+        entry = self.entry(error_id)
+        events = self._events(entry)
+        resolutions = [e for e in events if e.kind == "resolved"]
+        if any(e.commit == sha for e in resolutions):
+            return []
+        if entry.status == "active":
+            start = history.episode_start(events)
+            if start is not None and at < start:
+                return []  # a fix from before the error came back
+            self.resolve(error_id, at, fix_of(sha))
+            return [f"{error_id}: resolved by {sha[:7]}"]
+        last = resolutions[-1] if resolutions else None
+        if last is None or last.commit is None or not orphaned(last.commit):
+            return []
+        self._move_fix(entry, events, last, fix_of(sha))
+        return [f"{error_id}: fix commit {last.commit[:7]} was rewritten; now {sha[:7]}"]
+
+    def _move_fix(self, entry: Entry, events: list[Event], old: Event, fix: Fix) -> None:
+        """Point a resolution at the rewritten commit of its fix."""
+        events = [replace(e, commit=fix.sha) if e is old else e for e in events]
+        block = self.errors.block(entry.id)
+        values = {"History": history.render_events(events)}
+        if entry.fix_commit == old.commit:
+            values |= {"Fix Commit": fix.sha, "Code Changes": _code_changes(fix.files)}
+        self._shape(block, "error_resolved.md.j2", values, complete=False)
+        moved = self.entry_from(entry.id, block)
+        self.errors.put(entry.id, block, entry.status, self._key(moved))
+        self._row(moved, f"[{fix.sha[:7]}]({fix.url})" if fix.url else fix.sha[:7])
+
+    def _sync_ref(
+        self, error_id: str, sha: str, at: datetime, orphaned: Callable[[str], bool]
+    ) -> list[str]:
+        entry = self.entry(error_id)
+        events = self._events(entry)
+        links = [e for e in events if e.kind == "linked"]
+        if any(e.commit == sha for e in links):
+            return []
+        stale = next((e for e in links if e.commit and orphaned(e.commit)), None)
+        if stale is not None:
+            events = [replace(e, commit=sha) if e is stale else e for e in events]
+        else:
+            events = history.add(events, Event(at, "linked", commit=sha))
+        block = self.errors.block(error_id)
+        template = "error_resolved.md.j2" if entry.status == "resolved" else "error_active.md.j2"
+        self._shape(block, template, {"History": history.render_events(events)}, complete=False)
+        self.errors.put(error_id, block, entry.status, self._key(entry))
+        return [f"{error_id}: linked {sha[:7]}"]
+
     # -- repair -------------------------------------------------------------------------------
 
     def fix_derived(self) -> list[str]:
@@ -300,7 +383,7 @@ class Ledger:
         return None
 
     def _fix_table(self, entries: list[Entry]) -> list[str]:
-        from ledger_tool.checks import expected_row
+        from ledger_tool.checks import expected_row, facts_of
 
         if self.errors.rows_at is None:
             return []
@@ -311,7 +394,7 @@ class Ledger:
                 old = self.errors.row_cells(entry.id) if entry.id in self.errors.rows else []
                 link = old[5] if len(old) > 5 and entry.fix_commit[:7] in old[5] else ""
                 link = link or entry.fix_commit[:7]
-            rows.append(expected_row(entry, link))
+            rows.append(expected_row(facts_of(entry), link))
         before = self.errors.text[self.errors.rows_at : self.errors.rows_end]
         self.errors.put_rows(rows)
         after = "".join("| " + " | ".join(cells) + " |" + self.errors.newline for cells in rows)

@@ -59,9 +59,12 @@ class Entry:
         }
 
 
-def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1) -> Entry:
+def read_entry(
+    error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1, free_text: bool = True
+) -> Entry:
     """The entry a block describes; a malformed key field is a ParseError at its line (counted
-    from `line`, the line of the block's heading)."""
+    from `line`, the line of the block's heading).  Without `free_text`, the free-text fields
+    are not decoded (`fields` stays empty), which is all `ledger check` needs."""
 
     def fail(name: str, message: str, code: str = "LDG104") -> ParseError:
         index = block.line_of(name)
@@ -107,9 +110,11 @@ def read_entry(error_id: str, block: Block, tz: tzinfo, path: str, line: int = 1
             "LDG109",
         )
     fix = _SHA.search(text("Fix Commit"))
-    others = {
-        span.name: text(span.name) for key, span in block.spans().items() if key not in _KEY_NAMES
-    }
+    others = (
+        {span.name: text(span.name) for key, span in block.spans().items() if key not in _KEY_NAMES}
+        if free_text
+        else {}
+    )
     return Entry(
         id=error_id,
         status=status.lower(),

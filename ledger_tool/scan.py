@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from typing import NamedTuple
 
 # Patterns start at the newline before a line (the first line gets one prepended): anchoring on a
@@ -53,8 +54,9 @@ class Outline:
         return i >= 0 and self.hidden[i][0] <= offset < self.hidden[i][1]
 
     def line_number(self, offset: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        if self._newlines is None:  # offsets of every newline, from the lengths of the lines
+            ends = accumulate(len(line) + 1 for line in self.text.split("\n"))
+            self._newlines = [end - 1 for end in ends]
         return bisect_right(self._newlines, offset - 1) + 1
 
 

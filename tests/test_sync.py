@@ -1,0 +1,104 @@
+"""`ledger sync`: Fixes:/Refs: trailers in git history recorded once, whatever rewrites happen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import LedgerRunner, git
+
+FILES = ("ERRORS.md", "JOURNAL.md", "TASKS.md")
+
+
+def _files(repo: Path) -> dict[str, bytes]:
+    return {name: (repo / name).read_bytes() for name in FILES}
+
+
+def _commit(repo: Path, name: str, message: str) -> str:
+    (repo / name).write_text(name + "\n")
+    git(repo, "add", name)
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def _show(repo: Path, run: LedgerRunner, error_id: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads(run("show", error_id, "--json", cwd=repo).stdout)
+    return data
+
+
+def test_fixes_trailer_resolves_with_that_commit_and_twice_changes_nothing(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    run_ledger("open", "P1", "db", "slow", "--at", "2026-11-20 09:30", cwd=ledger_repo)
+    sha = _commit(
+        ledger_repo, "fix.py", "Retry on 502\n\nFixes: ERR-2026-11-20-001\nRefs: ERR-2026-11-20-002"
+    )
+    behind = run_ledger("sync", "--check", cwd=ledger_repo)
+    assert behind.code == 1 and "ERR-2026-11-20-001: resolved by" in behind.stdout
+    first = run_ledger("sync", cwd=ledger_repo)
+    assert first.code == 0, first.stderr
+    data = _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")
+    assert data["status"] == "resolved" and data["fix_commit"] == sha
+    assert data["resolved"] == "2026-11-20T12:00:00+00:00"  # the commit's (pinned) date
+    linked = _show(ledger_repo, run_ledger, "ERR-2026-11-20-002")["history"]
+    assert {"at": "2026-11-20T12:00:00+00:00", "event": "linked", "commit": sha} in linked  # type: ignore[operator]
+    after = _files(ledger_repo)
+    assert run_ledger("sync", cwd=ledger_repo).stdout == ""
+    assert _files(ledger_repo) == after
+    assert run_ledger("sync", "--check", cwd=ledger_repo).code == 0
+    assert run_ledger("check", cwd=ledger_repo).code == 0
+
+
+def test_an_amended_fix_is_followed_not_recorded_twice(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    old = _commit(ledger_repo, "fix.py", "Retry\n\nFixes: ERR-2026-11-20-001")
+    run_ledger("sync", cwd=ledger_repo)
+    git(ledger_repo, "commit", "-q", "--amend", "-m", "Retry twice\n\nFixes: ERR-2026-11-20-001")
+    new = git(ledger_repo, "rev-parse", "HEAD")
+    assert new != old
+    result = run_ledger("sync", cwd=ledger_repo)
+    assert f"fix commit {old[:7]} was rewritten; now {new[:7]}" in result.stdout
+    data = _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")
+    assert data["fix_commit"] == new
+    assert [e["event"] for e in data["history"]] == ["opened", "resolved"]  # type: ignore[index, union-attr]
+    assert (
+        f"[{new[:7]}]" in (ledger_repo / "ERRORS.md").read_text()
+        or f"| {new[:7]} |" in (ledger_repo / "ERRORS.md").read_text()
+    )
+    assert run_ledger("check", cwd=ledger_repo).code == 0
+
+
+def test_a_fix_from_before_a_reopening_does_not_resolve_again(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    _commit(ledger_repo, "fix.py", "Retry\n\nFixes: ERR-2026-11-20-001")
+    run_ledger("sync", cwd=ledger_repo)
+    run_ledger("reopen", "ERR-2026-11-20-001", "--at", "2026-11-21 08:00", cwd=ledger_repo)
+    assert run_ledger("sync", cwd=ledger_repo).stdout == ""
+    assert _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")["status"] == "active"
+
+
+def test_unknown_ids_and_plain_commits_are_ignored(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    _commit(ledger_repo, "a.py", "Fix it\n\nFixes: ERR-2026-11-20-077\nFixes: #12")
+    _commit(ledger_repo, "b.py", "Mention ERR-2026-11-20-001 in the body only")
+    before = _files(ledger_repo)
+    result = run_ledger("sync", cwd=ledger_repo)
+    assert (result.code, result.stdout) == (0, "")
+    assert _files(ledger_repo) == before
+
+
+def test_sync_waits_while_a_rebase_is_in_progress(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    _commit(ledger_repo, "fix.py", "Retry\n\nFixes: ERR-2026-11-20-001")
+    (ledger_repo / ".git" / "rebase-merge").mkdir()
+    result = run_ledger("sync", cwd=ledger_repo)
+    assert result.code == 0 and "rebase is in progress" in result.stderr
+    assert _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")["status"] == "active"
