@@ -40,6 +40,8 @@ import make_ledger
 BUDGETS: dict[tuple[str, int | None], float] = {
     ("--help", None): 60,
     ("open", 10_000): 200,
+    ("check", 1_000): 80,
+    ("check", 10_000): 150,
 }
 OPEN_AT = "2026-11-21 09:00"  # the day after the generated ledger ends: the new ID is -001
 SEEN_AT = "2026-11-21 09:30"
@@ -128,8 +130,12 @@ class Bench:
         entries: int | None,
         check: Callable[[str], None],
         mutates: bool = False,
+        before: Callable[[], None] | None = None,
     ) -> Result:
-        """Warm up once (checking the output), then time up to `runs` runs."""
+        """Warm up once (checking the output), then time up to `runs` runs (`before` runs ahead
+        of each, outside the timing)."""
+        if before is not None:
+            before()
         warm, out = self.run(root, args, capture=True)
         if mutates:
             self.reset(root)
@@ -139,6 +145,8 @@ class Bench:
             runs = max(1, int(self.cell_seconds / warm) - 1)
         times = []
         for _ in range(runs):
+            if before is not None:
+                before()
             elapsed, _ = self.run(root, args)
             times.append(elapsed)
             if mutates:
@@ -186,7 +194,32 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
         _expect(out.strip() == new_id, f"open printed {out.strip()!r}, not {new_id} {where}")
 
     open_args = ["open", "P0", "inference", "bench", "--at", OPEN_AT]
+    cache = root / ".git" / "ledger-cache"
+
+    def clear_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def check_clean(out: str) -> None:
+        _expect(out == "", f"check found problems in the generated ledger {where}:\n{out[:2000]}")
+
+    def stage_a_sighting() -> None:
+        bench.reset(root)
+        bench.run(root, ["seen", active_id, "--at", SEEN_AT])
+        subprocess.run(["git", "add", "ERRORS.md"], cwd=root, env=bench.env, check=True)
+
+    def unstage() -> None:
+        subprocess.run(["git", "reset", "-q"], cwd=root, env=bench.env, check=True)
+        bench.reset(root)
+
+    checks = [
+        bench.measure("ledger check (no cache)", root, ["check"], n, check_clean, before=clear_cache),
+        bench.measure("ledger check", root, ["check"], n, check_clean),
+        bench.measure("ledger check --staged (ledger staged)", root, ["check", "--staged"], n,
+                      check_clean, before=stage_a_sighting),
+    ]  # fmt: skip
+    unstage()
     return [
+        *checks,
         bench.measure("ledger list --json", root, ["list", "--json"], n, check_list),
         bench.measure(
             "ledger show ID --json", root, ["show", resolved_id, "--json"], n, check_show

@@ -100,7 +100,7 @@ def check(
     config: Config,
     tz: tzinfo,
     missing: MissingCommits,
-    shallow: bool = False,
+    shallow: Callable[[], bool] = lambda: False,
     cache: dict[bytes, BlockResult] | None = None,
 ) -> list[Problem]:
     """Every problem in the three files, sorted by file and line.
@@ -233,23 +233,24 @@ def _entry_problems(doc: ErrorsFile, entry: Entry, config: Config) -> Iterable[P
 
 
 def _fix_commits(
-    doc: ErrorsFile, entries: dict[str, Facts], missing: MissingCommits, shallow: bool
+    doc: ErrorsFile, entries: dict[str, Facts], missing: MissingCommits, shallow: Callable[[], bool]
 ) -> Iterable[Problem]:
     shas = sorted({e.fix_commit for e in entries.values() if e.fix_commit})
     absent = missing(shas) if shas else set()
     if not absent:
         return
+    in_shallow_clone = shallow()
     for entry in entries.values():
         if entry.fix_commit in absent:
             block = doc.block(entry.id)
             line = doc.line_of(entry.id) + (block.line_of("Fix Commit") or 0)
-            where = " (this is a shallow clone: fetch more history to check it)" if shallow else ""
+            where = " (a shallow clone: fetch more history to check it)" if in_shallow_clone else ""
             yield Problem(
                 doc.path,
                 line,
                 "LDG502",
                 f"fix commit {entry.fix_commit} of {entry.id} is not in this repository{where}",
-                warning=shallow,
+                warning=in_shallow_clone,
             )
 
 

@@ -22,8 +22,9 @@ from ledger_tool import __version__
 from ledger_tool.errors import LedgerError
 
 if TYPE_CHECKING:
-    from ledger_tool.ledger import Ledger, Workspace
+    from ledger_tool.ledger import Ledger
     from ledger_tool.model import Entry
+    from ledger_tool.workspace import Workspace
 
 T = TypeVar("T")
 AT_HELP = (
@@ -32,7 +33,7 @@ AT_HELP = (
 
 
 def _workspace() -> Workspace:
-    from ledger_tool.ledger import Workspace
+    from ledger_tool.workspace import Workspace
 
     return Workspace.find(Path.cwd())
 
@@ -446,17 +447,23 @@ def check(
     if fix:
         _check_fix(ws)
         return
+    from ledger_tool.check_io import Git, Memory, load_sources
     from ledger_tool.checks import check as run_checks
 
-    sources, missing, shallow = _check_sources(ws, staged)
+    repo = Git(ws)
+    sources = load_sources(ws, repo, staged)
     if sources is None:
         return
-    cache_file = _check_cache_file(ws)
-    cache = _load_cache(cache_file)
-    before = set(cache)
-    problems = run_checks(sources, ws.config, ws.tz, missing, shallow, cache)
-    if cache_file is not None and set(cache) != before:
-        _save_cache(cache_file, cache)
+    memory = Memory(ws)
+    problems = run_checks(
+        sources,
+        ws.config,
+        ws.tz,
+        lambda shas: repo.missing(shas, memory),
+        repo.shallow,
+        memory.blocks,
+    )
+    memory.save()
     if as_json:
         _print_json([p.as_json() for p in problems])
     else:
@@ -467,92 +474,6 @@ def check(
         if not as_json:
             click.echo(f"ledger: {len(errors)} problem(s) in the ledger", err=True)
         click.get_current_context().exit(1)
-
-
-def _check_sources(ws: Workspace, staged: bool) -> tuple[Any, Any, bool]:
-    """The texts to check (working tree, or the index with --staged), and how to ask git about
-    fix commits.  (None, ...) when --staged and the commit touches no ledger file."""
-    from ledger_tool import store
-    from ledger_tool.checks import Sources
-
-    repo = None
-    if staged or _has_git(ws):
-        from ledger_tool import gitio
-
-        repo = gitio.open_repo(ws.root)
-    names = ("errors", "journal", "tasks")
-    rel = {name: _relative(ws, name) for name in names}
-    if staged and repo is not None:
-        from ledger_tool import gitio
-
-        if not gitio.staged_paths(repo, list(rel.values())):
-            return None, None, False
-    texts: dict[str, tuple[str, str] | None] = {}
-    for name in names:
-        text = None
-        if staged and repo is not None:
-            from ledger_tool import gitio
-
-            text = gitio.staged_text(repo, rel[name])
-        if text is None and ws.path(name).is_file():
-            text = store.read_text(ws.path(name), ws.display(name))
-        texts[name] = None if text is None else (ws.display(name), text)
-    errors = texts["errors"]
-    if errors is None:
-        raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
-    archive_dir = ws.root / ws.config.journal_archive_dir
-    archive = (
-        "".join(store.read_text(p, str(p)) for p in sorted(archive_dir.glob("*.md")))
-        if archive_dir.is_dir()
-        else ""
-    )
-    sources = Sources(errors, texts["journal"], texts["tasks"], archive)
-    if repo is None:
-        return sources, lambda shas: None, False
-    from ledger_tool import gitio
-
-    return sources, lambda shas: gitio.missing_commits(repo, shas), gitio.is_shallow(repo)
-
-
-def _check_cache_file(ws: Workspace) -> Path | None:
-    """Where `ledger check` keeps what it found in unchanged blocks (inside .git, never in
-    the work tree); None outside git."""
-    from ledger_tool import store
-
-    base = store.git_dir(ws.root)
-    return None if base is None else base / "ledger-cache" / "check.pickle"
-
-
-def _load_cache(path: Path | None) -> dict[Any, Any]:
-    import pickle
-
-    if path is None or not path.is_file():
-        return {}
-    try:
-        with path.open("rb") as handle:
-            data = pickle.load(handle)
-    except Exception:  # a cache that cannot be read is only a lost speed-up
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _save_cache(path: Path, cache: dict[Any, Any]) -> None:
-    import pickle
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # read-only .git, full disk: the next check just starts from scratch
-
-
-def _has_git(ws: Workspace) -> bool:
-    from ledger_tool import store
-
-    return store.git_dir(ws.root) is not None
 
 
 def _relative(ws: Workspace, name: str) -> str:
@@ -725,6 +646,84 @@ def hooks_status(as_json: bool) -> None:
     click.echo(f"{'merge driver':<14}{driver}")
     for path, value in found.attributes.items():
         click.echo(f"{path:<14}merge={value}")
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print the IDs and the files changed.")
+def renumber(old: str, new: str, as_json: bool) -> None:
+    """Give error OLD the ID NEW in ERRORS.md, TASKS.md, JOURNAL.md and the journal archive.
+
+    NEW keeps OLD's date and must be free here and on every branch this clone knows.  When a
+    merge stopped because both branches opened an error under one ID: abort the merge, renumber
+    the error on your branch to the free ID the message names, commit, and merge again.
+
+    \b
+        ledger renumber ERR-2026-11-20-001 ERR-2026-11-20-002
+    """
+    from ledger_tool import merge, store
+    from ledger_tool.ledger import Ledger
+
+    ws = _workspace()
+    old, new = _normal_id(old), _normal_id(new)
+    folder = store.git_dir(ws.root)
+    if folder is not None and (folder / "MERGE_HEAD").exists():
+        raise LedgerError(
+            "a merge is in progress; abort it first (`git merge --abort`), then renumber"
+        )
+    try:
+        taken = _numbers_on_branches(ws, datetime.strptime(old[4:14], "%Y-%m-%d"))
+    except ValueError:
+        taken = set()  # not an ID: the core says so
+    with store.locked(ws.root):
+        ledger = Ledger(ws)
+        ledger.errors.check_key_fields()
+        changes = merge.renumber(ledger, old, new, taken)
+        store.write_files(ws.root, changes)
+    files = sorted(p.relative_to(ws.root).as_posix() for p in changes)
+    if as_json:
+        _print_json({"old": old, "new": new, "files": files})
+    else:
+        click.echo(f"{old} is now {new} ({', '.join(files)})")
+
+
+@cli.command("merge-driver", hidden=True)
+@click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path")
+def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
+    """Merge one ledger file for git entry by entry (`ledger hooks install` registers it).
+
+    Git runs it as `merge-driver %O %A %B %P` and takes the result from OURS.  Exit 1 is a
+    conflict, explained on stderr; OURS is then left as it was, unless only the text around the
+    entries conflicts, which then carries git's conflict markers.
+    """
+    from ledger_tool import merge, store
+
+    ws = _workspace()
+    sides = {"base": base, "ours": ours, "theirs": theirs}
+    base_text, ours_text, theirs_text = (
+        store.read_text(file, f"{path} ({side})") for side, file in sides.items()
+    )
+    kind = merge.kind_of(ws.config, path)
+    url = _commit_url(ws) if kind == "errors" else ""
+    outcome = merge.merge_file(kind, base_text, ours_text, theirs_text, path, ws.tz, url)
+    if outcome.text is not None and outcome.text != ours_text:
+        ours.write_bytes(outcome.text.encode("utf-8"))
+    for problem in outcome.problems:
+        click.echo(f"ledger: {problem}", err=True)
+    if not outcome.clean:
+        click.get_current_context().exit(1)
+
+
+def _commit_url(ws: Workspace) -> str:
+    """The commit page pattern (`...{sha}`) for Link to fix, as `resolve --commit` uses it."""
+    from ledger_tool import gitio
+
+    repo = gitio.open_repo(ws.root)
+    return ws.config.commit_url or (gitio.commit_url_pattern(repo) if repo else "")
 
 
 def main() -> None:

@@ -11,13 +11,12 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger_tool import history, store
 from ledger_tool.block import Block, Slot, layout_of
-from ledger_tool.config import Config, load
 from ledger_tool.errors import LedgerError, ParseError
 from ledger_tool.errors_doc import ID_RE, ErrorsFile
 from ledger_tool.fields import NOTE_FIELDS
@@ -32,7 +31,8 @@ from ledger_tool.journal_doc import (
 from ledger_tool.model import Entry, read_entry
 from ledger_tool.tasks_doc import TasksFile
 from ledger_tool.textcodec import encode
-from ledger_tool.timefmt import format_duration, format_time, zone
+from ledger_tool.timefmt import format_duration, format_time
+from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
     from ledger_tool.gitio import TrailerCommit
@@ -43,27 +43,6 @@ PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
 MAX_LISTED_FILES = 20
 _NUMBER = re.compile(r"\d{3,}")
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """Where the ledger lives and how it reads time."""
-
-    root: Path
-    config: Config
-    tz: tzinfo
-
-    @classmethod
-    def find(cls, start: Path) -> Workspace:
-        root = store.find_root(start)
-        config = load(root)
-        return cls(root, config, zone(config.timezone))
-
-    def path(self, name: str) -> Path:
-        return self.root / str(getattr(self.config, f"{name}_file"))
-
-    def display(self, name: str) -> str:
-        return str(getattr(self.config, f"{name}_file"))
 
 
 @dataclass(frozen=True)
