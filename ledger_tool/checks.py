@@ -269,13 +269,13 @@ def expected_row(facts: Facts, link: str) -> list[str]:
 def _table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Problem]:
     if doc.rows_at is None:
         return
-    table_line = doc.outline.line_number(doc.rows_at) - 2
+    rows_at = doc.rows_at
     columns = ("ID", "First seen", "Status", "Severity", "Affected area", "Link to fix")
     for error_id, entry in entries.items():
         if error_id not in doc.rows:
             yield Problem(
                 doc.path,
-                table_line,
+                doc.outline.line_number(rows_at) - 2,  # the header line
                 "LDG201",
                 f"the table has no row for {error_id} (`ledger check --fix` adds it)",
             )
