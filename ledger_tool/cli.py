@@ -540,6 +540,8 @@ def sync(dry_run: bool) -> None:
     if repo is None:
         raise LedgerError("ledger sync reads git history; run it inside a git repository")
     busy = gitio.operation_in_progress(repo)
+    if busy == "rebase" and os.environ.get("LEDGER_HOOK") == "post-rewrite":
+        busy = None  # git runs post-rewrite once the rebase is done, before it tidies up
     if busy is not None and not dry_run:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
         return
@@ -640,8 +642,12 @@ def hooks_status(as_json: bool) -> None:
         return
     click.echo(f"{'hooks in':<14}{found.hooks_dir}")
     for name, state in found.hooks.items():
-        chained = f"; runs {name}{hooks.CHAINED} first" if found.chained[name] else ""
-        click.echo(f"{name:<14}{_HOOK_STATES[state]}{chained}")
+        line = f"{name:<14}{_HOOK_STATES[state]}"
+        if found.chained[name]:  # git runs the chained hook only through ours
+            kept = name + hooks.CHAINED
+            ours = state in ("installed", "outdated")
+            line += f"; runs {kept} first" if ours else f"; {kept} is kept, not run"
+        click.echo(line)
     driver = "set to another command" if found.driver == "foreign" else _HOOK_STATES[found.driver]
     click.echo(f"{'merge driver':<14}{driver}")
     for path, value in found.attributes.items():
@@ -724,6 +730,56 @@ def _commit_url(ws: Workspace) -> str:
 
     repo = gitio.open_repo(ws.root)
     return ws.config.commit_url or (gitio.commit_url_pattern(repo) if repo else "")
+
+
+@cli.command()
+@click.option(
+    "--since",
+    help="Start of the window (ISO 8601 date or time, e.g. 2026-11-16 or '2026-11-16 09:00'; "
+    "in the configured zone unless it has an offset).  Default: 7 days before --until.",
+)
+@click.option("--until", help="End of the window, not included (as --since).  Default: now.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def metrics(since: str | None, until: str | None, as_json: bool) -> None:
+    """Reliability figures over the window [SINCE, UNTIL), from ERRORS.md alone.
+
+    Overall and per severity, as of UNTIL: an event at or after UNTIL changes nothing, except
+    that recurrence looks past it.  Definitions (formulas and a worked example: docs/metrics.md):
+
+    \b
+    episode     opening, reopening or regression -> next resolution (or on, while active)
+    failure     an episode that starts in the window
+    TTR         end - start of each episode resolved in the window: p50, p90 (linear
+                between closest ranks, as numpy), mean (= MTTR), n
+    MTBF        (window length - downtime) / failures; downtime = union of all episodes
+                clipped to the window
+    MTBSI       mean gap between the starts of consecutive failures
+    daily rate  failures / days in the window; per-day series by start day; sightings
+                (openings and `seen` counts) per day
+    recurrence  of the errors resolved in the window, the share that regressed or was
+                reopened within recurrence_days (config) of such a resolution, whenever
+                that was; also reopen/regression events in the window
+    uptime      share of the window not covered by a P0 episode
+    open        errors active at UNTIL, age = UNTIL - start of the current episode
+    A figure resting on fewer than 5 cases is marked "too little data".
+
+    \b
+        ledger metrics                                     # the last 7 days
+        ledger metrics --since 2026-11-16 --until 2026-11-23 --json
+    """
+    from datetime import timedelta
+
+    from ledger_tool.metrics import figures
+    from ledger_tool.metrics_table import render_table
+
+    ws = _workspace()
+    end = _when(ws, until)
+    start = _when(ws, since) if since is not None else end - timedelta(days=7)
+    data = figures(_read(ws).entries(), start, end, ws.config.recurrence_days)
+    if as_json:
+        _print_json(data)
+    else:
+        click.echo(render_table(data))
 
 
 def main() -> None:
