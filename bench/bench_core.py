@@ -160,6 +160,51 @@ class Bench:
         return result
 
 
+def bench_hooks(bench: Bench, root: Path, n: int) -> list[Result]:
+    """What the installed hooks add to `git commit`: without them, with them on a commit that
+    touches no ledger file, and with them on a commit that stages a change to ERRORS.md."""
+    active_id, _ = pick_ids(root)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, env=bench.env, check=True, capture_output=True)
+
+    def unrelated_change() -> None:
+        (root / "notes.txt").write_text(f"{time.perf_counter()}\n")
+        git("add", "notes.txt")
+
+    def ledger_change() -> None:
+        bench.run(root, ["seen", active_id, "--at", SEEN_AT])
+        git("add", "ERRORS.md")
+
+    def undo() -> None:
+        git("reset", "-q", "--hard", "HEAD~1")
+        git("clean", "-fdq")
+
+    def commit_timed(label: str, prepare: Callable[[], None]) -> Result:
+        times = []
+        for _ in range(bench.runs + 1):
+            prepare()
+            began = time.perf_counter()
+            subprocess.run(
+                ["git", "commit", "-q", "-m", "bench"], cwd=root, env=bench.env, check=True,
+                capture_output=True,
+            )  # fmt: skip
+            times.append(time.perf_counter() - began)
+            undo()
+        result = Result(label, n, times[1:], None)
+        print(f"  {label:<34} {n:>7}  {len(times) - 1} runs  median {result.median_ms:,.0f} ms")
+        return result
+
+    results = [commit_timed("git commit, no hooks", unrelated_change)]
+    bench.run(root, ["hooks", "install"])
+    git("add", "-A")
+    git("commit", "-q", "-m", "Install the merge driver attributes")
+    results.append(commit_timed("git commit, hooks, no ledger file", unrelated_change))
+    results.append(commit_timed("git commit, hooks, ERRORS.md", ledger_change))
+    bench.run(root, ["hooks", "uninstall"])
+    return results
+
+
 def _expect(condition: bool, message: str) -> None:
     if not condition:
         raise BenchError(message)
@@ -318,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             results += bench_ledger(bench, root, n)
+            results += bench_hooks(bench, root, n)
     except BenchError as exc:
         print(f"\nFAILED: {exc}\n(the generated ledgers are kept in {base})", file=sys.stderr)
         return 1

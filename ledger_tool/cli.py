@@ -546,6 +546,8 @@ def sync(dry_run: bool) -> None:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
         return
     commits = gitio.trailer_commits(repo)
+    if _all_recorded(ws, commits):  # the usual post-commit case: nothing new, nothing to parse
+        return
 
     def action(ledger: Ledger) -> list[str]:
         return ledger.sync(
@@ -561,6 +563,19 @@ def sync(dry_run: bool) -> None:
         return
     for line in _change(ws, action):
         click.echo(line)
+
+
+def _all_recorded(ws: Workspace, commits: list[Any]) -> bool:
+    """True when every commit with trailers is already named in ERRORS.md (a cheap look that
+    spares parsing the ledger; anything else goes through the full sync)."""
+    from ledger_tool import store
+
+    path = ws.path("errors")
+    if not path.is_file():
+        return False
+    # History lines name them as `resolved by SHA` and `linked by SHA`
+    named = set(re.findall(r" by ([0-9a-f]{40})", store.read_text(path, ws.display("errors"))))
+    return all(commit.sha in named for commit in commits)
 
 
 def _check_fix(ws: Workspace) -> None:
@@ -741,9 +756,10 @@ def _commit_url(ws: Workspace) -> str:
 @click.option("--until", help="End of the window, not included (as --since).  Default: now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def metrics(since: str | None, until: str | None, as_json: bool) -> None:
-    """Reliability figures over the window [SINCE, UNTIL), from ERRORS.md alone.
+    """Reliability figures: time to resolve, MTBF, error rate, recurrence, uptime.
 
-    Overall and per severity, as of UNTIL: an event at or after UNTIL changes nothing, except
+    Computed from ERRORS.md alone over the window [SINCE, UNTIL), overall and per severity, as
+    of UNTIL: an event at or after UNTIL changes nothing, except
     that recurrence looks past it.  Definitions (formulas and a worked example: docs/metrics.md):
 
     \b

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -43,6 +44,7 @@ PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
 MAX_LISTED_FILES = 20
 _NUMBER = re.compile(r"\d{3,}")
+_RECORDED = re.compile(r"\n- \d{4}-\d\d-\d\d \d\d:\d\d (resolved|linked) by ([0-9a-f]{7,64})")
 
 
 @dataclass(frozen=True)
@@ -218,15 +220,34 @@ class Ledger:
         rebased (no branch holds it any more) is followed to its new SHA, not recorded twice.
         Returns one line per change."""
         changes: list[str] = []
+        recorded = self._recorded_commits()
         for commit in commits:  # oldest first
             at = commit.when.astimezone(self.ws.tz).replace(second=0, microsecond=0)
             for error_id in dict.fromkeys(commit.fixes):
-                if error_id in self.errors.blocks:
+                if (
+                    error_id in self.errors.blocks
+                    and (error_id, "resolved", commit.sha) not in recorded
+                ):
                     changes += self._sync_fix(error_id, commit.sha, at, fix_of, orphaned)
             for error_id in dict.fromkeys(commit.refs):
-                if error_id in self.errors.blocks:
+                if (
+                    error_id in self.errors.blocks
+                    and (error_id, "linked", commit.sha) not in recorded
+                ):
                     changes += self._sync_ref(error_id, commit.sha, at, orphaned)
         return changes
+
+    def _recorded_commits(self) -> set[tuple[str, str, str]]:
+        """(error ID, `resolved` or `linked`, SHA) of every commit the History lines already
+        name: one pass over the file, so that sync reads no block it has nothing to do with."""
+        refs = sorted((ref.start, error_id) for error_id, ref in self.errors.blocks.items())
+        starts = [start for start, _ in refs]
+        found: set[tuple[str, str, str]] = set()
+        for m in _RECORDED.finditer(self.errors.text):
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0:
+                found.add((refs[i][1], m.group(1), m.group(2)))
+        return found
 
     def _sync_fix(
         self,
