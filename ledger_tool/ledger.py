@@ -29,10 +29,10 @@ from ledger_tool.journal_doc import (
     archive_header,
     merge_archive,
 )
-from ledger_tool.model import Entry, read_entry
+from ledger_tool.model import Entry, events_of, read_entry
 from ledger_tool.tasks_doc import TasksFile
 from ledger_tool.textcodec import encode
-from ledger_tool.timefmt import format_duration, format_time
+from ledger_tool.timefmt import elapsed, format_duration, format_time
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -191,15 +191,7 @@ class Ledger:
 
     def _events(self, entry: Entry) -> list[Event]:
         """The entry's history; a block adopted without one starts from its own fields."""
-        if entry.history:
-            return entry.history
-        events = [Event(entry.first_seen, "opened")] if entry.first_seen else []
-        if entry.occurrences > 1 and entry.first_seen:
-            seen_at = entry.last_seen or entry.first_seen
-            events.append(Event(seen_at, "seen", entry.occurrences - 1))
-        if entry.status == "resolved" and entry.resolved:
-            events.append(Event(entry.resolved, "resolved", commit=entry.fix_commit))
-        return events
+        return events_of(entry)
 
     def _journal_link(self, error_id: str, title: str) -> str:
         errors_dir = self.ws.path("errors").parent
@@ -579,7 +571,7 @@ class Ledger:
         values = {
             "Status": "RESOLVED",
             "Resolved": format_time(at),
-            "Resolution Time": format_duration(at - start),
+            "Resolution Time": format_duration(elapsed(start, at)),
             "History": history.render_events(events),
             "Journal Entry": self._journal_link(error_id, "Critical Error Investigation"),
         }
@@ -601,7 +593,7 @@ class Ledger:
         if root_cause:
             task["Root Cause"] = encode(root_cause)
         self._task_status(error_id, entry, task)
-        result = f"Resolved {format_time(at)} after {format_duration(at - start)}"
+        result = f"Resolved {format_time(at)} after {format_duration(elapsed(start, at))}"
         if fix is not None:
             result += f" by commit {fix.sha[:7]} ({fix.subject})"
         if solution:

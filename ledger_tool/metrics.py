@@ -19,7 +19,7 @@ from typing import Any
 
 from ledger_tool.errors import LedgerError
 from ledger_tool.history import STARTS, Event
-from ledger_tool.model import Entry
+from ledger_tool.model import Entry, events_of
 
 SEVERITIES = ("P0", "P1")
 TOO_LITTLE = 5  # with fewer cases than this a figure is an anecdote, not a trend
@@ -95,22 +95,6 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     t = index - low
     # numpy interpolates from the nearer rank; doing the same keeps results equal to the last bit
     return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
-
-
-def events_of(entry: Entry) -> list[Event]:
-    """The entry's events in time order.  Without an `opened` event the error counts as opened
-    at First Seen; a block without History reads as Ledger builds one (opened at First Seen,
-    Occurrences - 1 sightings at Last Seen, resolved at Resolved)."""
-    events = list(entry.history)
-    first = entry.first_seen
-    if not events and first is not None:
-        if entry.occurrences > 1:
-            events.append(Event(entry.last_seen or first, "seen", entry.occurrences - 1))
-        if entry.status == "resolved" and entry.resolved is not None:
-            events.append(Event(entry.resolved, "resolved", commit=entry.fix_commit))
-    if first is not None and not any(e.kind == "opened" for e in events):
-        events.insert(0, Event(first, "opened"))
-    return sorted(events, key=lambda e: e.at)  # stable: same-minute events keep their order
 
 
 def episodes(entry: Entry, events: Sequence[Event] | None = None) -> list[Episode]:

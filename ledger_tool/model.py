@@ -131,3 +131,19 @@ def read_entry(
         fields=others,
         line=line,
     )
+
+
+def events_of(entry: Entry) -> list[Event]:
+    """The entry's events in time order.  Without an `opened` event the error counts as opened
+    at First Seen; a block without History reads as Ledger builds one (opened at First Seen,
+    Occurrences - 1 sightings at Last Seen, resolved at Resolved)."""
+    events = list(entry.history)
+    first = entry.first_seen
+    if not events and first is not None:
+        if entry.occurrences > 1:
+            events.append(Event(entry.last_seen or first, "seen", entry.occurrences - 1))
+        if entry.status == "resolved" and entry.resolved is not None:
+            events.append(Event(entry.resolved, "resolved", commit=entry.fix_commit))
+    if first is not None and not any(e.kind == "opened" for e in events):
+        events.insert(0, Event(first, "opened"))
+    return sorted(events, key=lambda e: e.at)  # stable: same-minute events keep their order

@@ -52,6 +52,12 @@ def format_time(when: datetime) -> str:
     return when.strftime(FILE_FORMAT)
 
 
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time between two moments (aware datetimes of one zone subtract as wall-clock times,
+    which is an hour off across a daylight-saving change)."""
+    return timedelta(seconds=end.timestamp() - start.timestamp())
+
+
 def format_duration(delta: timedelta) -> str:
     """A resolution time as people read it: `3d 4h 5m`, `2h 0m`, `15m`."""
     minutes = max(0, int(delta.total_seconds() // 60))

@@ -292,3 +292,14 @@ def test_user_errors_exit_1_with_next_step_and_change_nothing(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert before == {p: (ledger_repo / p).read_bytes() for p in before}
+
+
+def test_resolution_time_is_real_time_across_a_clock_change(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    (ledger_repo / ".ledger.toml").write_text('timezone = "Europe/Berlin"\n')
+    run_ledger("open", "P0", "api", "x", "--at", "2026-10-25 01:00", cwd=ledger_repo)
+    result = run_ledger(
+        "resolve", "ERR-2026-10-25-001", "--at", "2026-10-25 04:00", cwd=ledger_repo
+    )
+    assert result.stdout.strip() == "ERR-2026-10-25-001 resolved after 4h 0m"  # clocks went back
