@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from ledger_tool import splice
 from ledger_tool.block import Block
@@ -72,6 +72,11 @@ def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[in
             f"{name} is {value!r}; it must be {_KEY_HINT.get(name, 'a time YYYY-MM-DD HH:MM')}",
         )
     return None
+
+
+@cache
+def _field_line(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^\*\*{re.escape(name)}\*\*:[ \t]*(.*?)[ \t]*\r?$", re.M)
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -264,12 +269,15 @@ class ErrorsFile:
 
     # -- changing ---------------------------------------------------------------------------
 
-    def _sort_value(self, error_id: str, section: str) -> tuple[str, str]:
+    def field_value(self, error_id: str, name: str) -> str:
+        """The raw value of a one-line field of a block, found without parsing the block."""
         ref = self.blocks[error_id]
+        m = _field_line(name).search(self.text, ref.start, ref.end)
+        return m.group(1) if m else ""
+
+    def _sort_value(self, error_id: str, section: str) -> tuple[str, str]:
         name = "First Seen" if section == "active" else "Resolved"
-        pattern = re.compile(rf"^\*\*{name}\*\*:[ \t]*(.*?)[ \t]*\r?$", re.M)
-        m = pattern.search(self.text, ref.start, ref.end)
-        return (m.group(1) if m else "", error_id)
+        return (self.field_value(error_id, name), error_id)
 
     def put(
         self,

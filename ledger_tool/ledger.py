@@ -306,6 +306,7 @@ class Ledger:
         entries = self.entries()
         changes += self._fix_table(entries)
         journal_refs = set(ERROR_REF.findall(self.journal.text)) | self._archived_refs()
+        task_status = self.tasks.statuses()
         for entry in sorted(entries, key=self._key_first_seen):
             if entry.id not in journal_refs and entry.first_seen is not None:
                 self._journal_investigation(entry, entry.first_seen)
@@ -313,10 +314,10 @@ class Ledger:
                     f"{self.ws.display('journal')}: added the journal entry of {entry.id}"
                 )
             want = "COMPLETE" if entry.status == "resolved" else "IN_PROGRESS"
-            found = self.tasks.task(entry.id)
-            if found is None or (found[0].get("Status") or "").strip() != want:
+            status = task_status.get(entry.id)
+            if status != want:
                 self._task_status(entry.id, entry, {"Status": want})
-                what = "added the task" if found is None else f"set the task status to {want}"
+                what = "added the task" if status is None else f"set the task status to {want}"
                 changes.append(f"{self.ws.display('tasks')}: {what} of {entry.id}")
         return changes
 
@@ -357,20 +358,23 @@ class Ledger:
         return changes
 
     def _misplaced(self) -> tuple[Entry, Block] | None:
-        for section, ids in self.errors.order.items():
+        """The first block out of place (read from a few key lines; only that one is parsed)."""
+        doc = self.errors
+        for section, ids in doc.order.items():
             previous: tuple[str, str] | None = None
             for error_id in ids:
-                entry = self.entry(error_id)
-                block = self.errors.block(error_id)
-                marked = block.heading.rstrip().endswith("(RESOLVED)")
-                key = self._key(entry)
+                ref = doc.blocks[error_id]
+                status = doc.field_value(error_id, "Status").upper()
+                resolved = status == "RESOLVED"
+                marked = (
+                    doc.text[ref.start : doc.text.find("\n", ref.start)]
+                    .rstrip()
+                    .endswith("(RESOLVED)")
+                )
+                key = doc.field_value(error_id, "Resolved" if resolved else "First Seen"), error_id
                 out_of_order = previous is not None and key > previous
-                if (
-                    entry.status != section
-                    or marked != (entry.status == "resolved")
-                    or out_of_order
-                ):
-                    return entry, block
+                if status.lower() != section or marked != resolved or out_of_order:
+                    return self.entry(error_id), doc.block(error_id)
                 previous = key
         return None
 

@@ -16,6 +16,7 @@ from ledger_tool.scan import scan
 from ledger_tool.splice import Edit
 
 _TASK_ID_LINE = r"\n\*\*Task ID\*\*:[ \t]*TASK-({id})[ \t]*\r?$"
+_STATUS = re.compile(r"^\*\*Status\*\*:[ \t]*(\S*)", re.M)
 _ANY_TASK = re.compile(_TASK_ID_LINE.format(id=r"ERR-\d{4}-\d\d-\d\d-\d{3,}"), re.M)
 
 
@@ -52,6 +53,14 @@ class TasksFile:
             span = self._span(at)
             return Block(self.text[span[0] : span[1]]), span
         return None
+
+    def statuses(self) -> dict[str, str]:
+        """The Status of every error's task, by error ID (one pass over the file)."""
+        found: dict[str, str] = {}
+        for error_id, at in self._tasks(_ANY_TASK):
+            m = _STATUS.search(self.text, at, self._span(at)[1])
+            found.setdefault(error_id, m.group(1) if m else "")
+        return found
 
     def replace(self, span: tuple[int, int], block: Block) -> None:
         self._edits.append(Edit(span[0], span[1], splice.to_newline(block.text(), self.newline)))
