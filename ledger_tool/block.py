@@ -75,9 +75,9 @@ class Block:
         span = self.spans().get(name.lower())
         if span is None:
             return None
-        first = _FIELD.fullmatch(_strip_cr(self.lines[span.first]))
+        first = _FIELD.match(self.lines[span.first])
         assert first is not None
-        value = first.group("value")
+        value = _strip_cr(first.group("value"))
         value = (value[1:] if value.startswith(" ") else value).rstrip(" \t")
         rest = [_strip_cr(line) for line in self.lines[span.first + 1 : span.stop]]
         return "\n".join([value, *rest])
@@ -141,37 +141,41 @@ class Block:
 
 
 def _find_fields(lines: list[str]) -> dict[str, FieldSpan]:
+    # The hot loop of reading a ledger: cheap first-character tests before any regex.
     spans: dict[str, FieldSpan] = {}
-    current: tuple[str, bool, int] | None = None
+    name, bullet, first = "", False, -1  # the open field, if first >= 0
     fence: str | None = None
-
-    def close(stop: int) -> None:
-        nonlocal current
-        if current is not None:
-            name, bullet, first = current
-            spans.setdefault(name.lower(), FieldSpan(name, bullet, first, stop))
-            current = None
-
     for i in range(1, len(lines)):
-        line = _strip_cr(lines[i])
+        line = lines[i]
         if fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+            bare = line.strip()
+            if bare.startswith(fence) and not bare.strip(fence[0]):
                 fence = None
             continue
-        opening = _FENCE.match(line)
-        if opening:
-            fence = opening.group(1)
-            if current is None:
+        head = line.lstrip(" ")[:1]
+        if head in ("*", "-"):
+            field = _FIELD.match(line)
+            if field is not None:
+                if first >= 0:
+                    spans.setdefault(name.lower(), FieldSpan(name, bullet, first, i))
+                name, bullet, first = (
+                    field.group("name").strip(),
+                    field.group("bullet") is not None,
+                    i,
+                )
                 continue
-            continue
-        if not line.strip() or _HEADING.match(line):
-            close(i)
-            continue
-        field = _FIELD.fullmatch(line)
-        if field:
-            close(i)
-            current = (field.group("name").strip(), field.group("bullet") is not None, i)
-    close(len(lines))
+        elif head in ("`", "~"):
+            opening = _FENCE.match(line)
+            if opening is not None:
+                fence = opening.group(1)  # a fence inside a field belongs to it
+                continue
+        elif head == "#" and _HEADING.match(line) is not None:
+            head = ""
+        if (not head or not line.strip()) and first >= 0:
+            spans.setdefault(name.lower(), FieldSpan(name, bullet, first, i))
+            first = -1
+    if first >= 0:
+        spans.setdefault(name.lower(), FieldSpan(name, bullet, first, len(lines)))
     return spans
 
 

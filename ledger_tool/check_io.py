@@ -1,16 +1,13 @@
-"""What `ledger check` reads (the working tree, or the index for the pre-commit hook) and what it
-remembers between runs (in `.git/ledger-cache/`, never in the work tree).  No printing here."""
+"""What `ledger check` reads: the working tree, or the index for the pre-commit hook."""
 
 from __future__ import annotations
 
-import os
-import pickle
-import tempfile
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ledger_tool import store
-from ledger_tool.checks import BlockResult, Sources
+from ledger_tool.cache import Memory
+from ledger_tool.checks import Sources
 from ledger_tool.errors import LedgerError
 from ledger_tool.workspace import Workspace
 
@@ -82,37 +79,3 @@ def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
     archived = sorted(folder.glob("*.md")) if folder.is_dir() else []
     archive = "".join(store.read_text(path, str(path)) for path in archived)
     return Sources(errors, texts["journal"], texts["tasks"], archive)
-
-
-class Memory:
-    """What earlier checks found: per-block results and the fix commits known to exist.
-
-    Losing it only costs speed: a file that cannot be read or written is ignored.
-    """
-
-    def __init__(self, ws: Workspace) -> None:
-        base = store.git_dir(ws.root)
-        self.path = None if base is None else base / "ledger-cache" / "check.pickle"
-        data: dict[str, Any] = {}
-        if self.path is not None and self.path.is_file():
-            try:
-                with self.path.open("rb") as handle:
-                    loaded = pickle.load(handle)
-                data = loaded if isinstance(loaded, dict) else {}
-            except Exception:  # a damaged cache is only a lost speed-up
-                data = {}
-        self.blocks: dict[bytes, BlockResult] = data.get("blocks", {})
-        self.commits: set[str] = data.get("commits", set())
-        self._saved = (set(self.blocks), set(self.commits))
-
-    def save(self) -> None:
-        if self.path is None or self._saved == (set(self.blocks), set(self.commits)):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False) as handle:
-                data = {"blocks": self.blocks, "commits": self.commits}
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, self.path)
-        except OSError:
-            pass  # a read-only .git or a full disk: the next check starts from scratch

@@ -70,7 +70,8 @@ def _read(ws: Workspace) -> Ledger:
 
 
 def _print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2))
+    # indented for people; compact (and much faster to write) for programs
+    click.echo(json.dumps(data, indent=2 if sys.stdout.isatty() else None))
 
 
 def _normal_id(error_id: str) -> str:
@@ -447,14 +448,15 @@ def check(
     if fix:
         _check_fix(ws)
         return
-    from ledger_tool.check_io import Git, Memory, load_sources
+    from ledger_tool.cache import Memory
+    from ledger_tool.check_io import Git, load_sources
     from ledger_tool.checks import check as run_checks
 
     repo = Git(ws)
     sources = load_sources(ws, repo, staged)
     if sources is None:
         return
-    memory = Memory(ws)
+    memory = Memory(ws, "check")
     problems = run_checks(
         sources,
         ws.config,
@@ -791,7 +793,12 @@ def metrics(since: str | None, until: str | None, as_json: bool) -> None:
     ws = _workspace()
     end = _when(ws, until)
     start = _when(ws, since) if since is not None else end - timedelta(days=7)
-    data = figures(_read(ws).entries(), start, end, ws.config.recurrence_days)
+    from ledger_tool.cache import Memory
+
+    memory = Memory(ws, "entries")
+    entries = _read(ws).entries(free_text=False, cache=memory.entries)
+    memory.save()
+    data = figures(entries, start, end, ws.config.recurrence_days)
     if as_json:
         _print_json(data)
     else:

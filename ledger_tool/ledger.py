@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,17 +110,34 @@ class Ledger:
             hint = "the ledger has no active errors; `ledger list` shows them all"
         return LedgerError(f"no error {error_id}; {hint}")
 
-    def entry(self, error_id: str) -> Entry:
+    def entry(self, error_id: str, free_text: bool = True) -> Entry:
+        """An error as its block says (without `free_text`, its free-text fields stay unread)."""
         if error_id not in self.errors.blocks:
             raise self.unknown(error_id.upper() if ID_RE.fullmatch(error_id.upper()) else error_id)
         try:
-            return read_entry(error_id, self.errors.block(error_id), self.ws.tz, self.errors.path)
+            block = self.errors.block(error_id)
+            return read_entry(error_id, block, self.ws.tz, self.errors.path, 1, free_text)
         except ParseError as exc:  # its line counts from the block's heading
             line = self.errors.line_of(error_id) + exc.line - 1
             raise ParseError(exc.path, line, exc.message, exc.code) from None
 
-    def entries(self) -> list[Entry]:
-        return [self.entry(i) for i in self.errors.blocks]
+    def entries(
+        self, free_text: bool = True, cache: dict[bytes, Entry] | None = None
+    ) -> list[Entry]:
+        """Every error, in file order.  `cache` (entries read by earlier runs, keyed by their
+        block's bytes; updated in place) spares reading the blocks that did not change."""
+        if cache is None:
+            return [self.entry(i, free_text) for i in self.errors.blocks]
+        salt = f"entries-1\0{free_text}\0{self.ws.config.timezone}\0".encode()
+        text = self.errors.text
+        fresh: dict[bytes, Entry] = {}
+        for error_id, ref in self.errors.blocks.items():
+            data = salt + text[ref.start : ref.stop].encode()
+            key = blake2b(data, digest_size=16).digest()
+            fresh[key] = cache.get(key) or self.entry(error_id, free_text)
+        cache.clear()
+        cache.update(fresh)
+        return list(fresh.values())
 
     # -- writing ----------------------------------------------------------------------------
 
