@@ -42,6 +42,7 @@ BUDGETS: dict[tuple[str, int | None], float] = {
     ("open", 10_000): 200,
     ("check", 1_000): 80,
     ("check", 10_000): 150,
+    ("metrics", 10_000): 500,
 }
 OPEN_AT = "2026-11-21 09:00"  # the day after the generated ledger ends: the new ID is -001
 SEEN_AT = "2026-11-21 09:30"
@@ -239,6 +240,12 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
         _expect(out.strip() == new_id, f"open printed {out.strip()!r}, not {new_id} {where}")
 
     open_args = ["open", "P0", "inference", "bench", "--at", OPEN_AT]
+    metrics_args = ["metrics", "--json", "--since", "2026-10-21", "--until", OPEN_AT[:10]]
+
+    def check_metrics(out: str) -> None:
+        figures = json.loads(out)
+        _expect("mtbf_hours" in figures, f"metrics --json printed {out[:200]!r} {where}")
+
     cache = root / ".git" / "ledger-cache"
 
     def clear_cache() -> None:
@@ -273,6 +280,7 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
             "ledger seen ID", root, ["seen", active_id, "--at", SEEN_AT], n, check_seen, True
         ),
         bench.measure('ledger open P0 inference "bench"', root, open_args, n, check_open, True),
+        bench.measure("ledger metrics --json", root, metrics_args, n, check_metrics),
     ]
 
 
