@@ -148,31 +148,32 @@ class ErrorsFile:
             self.sections[name] = Section(h.start, h.end, stop)
         for name, title in (("active", "Active Errors"), ("resolved", "Resolved Errors")):
             if name not in self.sections:
-                unclosed = self.outline.unclosed
-                if unclosed is not None:
-                    opener = self.text[unclosed:].lstrip()[:3]
-                    what = "HTML comment" if opener == "<!-" else "code fence"
-                    raise self.error(
-                        unclosed,
-                        f"this {what} is never closed and hides the rest of the file, "
-                        f"'## {title}' included; close it",
-                    )
-                hiding = re.search(rf"^ {{0,3}}## +{title}[ \t]*\r?$", self.text, re.M | re.I)
-                if hiding is not None and self.outline.is_hidden(hiding.start()):
-                    start = max(a for a, b in self.outline.hidden if a <= hiding.start())
-                    opener = self.text[start:].lstrip()[:3]
-                    what = "HTML comment" if opener == "<!-" else "code fence"
-                    raise self.error(
-                        start,
-                        f"this {what} hides '## {title}' (line "
-                        f"{self.outline.line_number(hiding.start())}); close it before that line",
-                    )
+                self._explain_missing(title)
                 raise ParseError(
                     self.path,
                     1,
                     f"no '## {title}' section (outside code fences and comments); add the heading "
                     "back, or move the file away and run `ledger init` to start a new one",
                 )
+
+    def _explain_missing(self, title: str) -> None:
+        """Raise with the place to look when a fence or comment hides a required section."""
+        hiding = re.search(rf"^ {{0,3}}## +{title}[ \t]*\r?$", self.text, re.M | re.I)
+        hidden_by = None
+        if hiding is not None and self.outline.is_hidden(hiding.start()):
+            hidden_by = max(a for a, _ in self.outline.hidden if a <= hiding.start())
+        start = self.outline.unclosed if self.outline.unclosed is not None else hidden_by
+        if start is None:
+            return
+        what = "HTML comment" if self.text[start:].lstrip().startswith("<!--") else "code fence"
+        if start == self.outline.unclosed:
+            message = f"this {what} is never closed and hides the rest of the file"
+            raise self.error(start, f"{message}, '## {title}' included; close it")
+        assert hiding is not None
+        where = self.outline.line_number(hiding.start())
+        raise self.error(
+            start, f"this {what} hides '## {title}' (line {where}); close it before that line"
+        )
 
     def _read_blocks(self) -> None:
         headings = self.outline.headings
