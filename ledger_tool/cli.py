@@ -805,6 +805,62 @@ def metrics(since: str | None, until: str | None, as_json: bool) -> None:
         click.echo(render_table(data))
 
 
+@cli.command()
+@click.option(
+    "--week",
+    default="this",
+    show_default=True,
+    help="The ISO week YYYY-Www (e.g. 2026-W47), `this` (the current week in the configured "
+    "zone: the figures so far) or `last` (the week that ended at the last Monday 00:00).",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write it.  Default: reports/YYYY-Www.md (or .html) at the repository root.",
+)
+@click.option("--force", is_flag=True, help="Replace PATH even if it is not a ledger report.")
+def report(week: str, fmt: str, output: Path | None, force: bool) -> None:
+    """Write the weekly reliability report and print its path.
+
+    The week runs from Monday 00:00 to the next Monday 00:00 in the configured zone (for the
+    current week: up to now).  The Markdown report starts with YAML front matter holding the
+    week's figures exactly as `ledger metrics --json` gives them for that window (`--since
+    MONDAY --until NEXT-MONDAY` once the week is over); then the figures, the change against
+    the previous week (read back from that week's report in the same folder or reports/, else
+    computed from the ledger), the errors opened, resolved and regressed with links, the top
+    areas, the open backlog and a Mermaid chart of the failures per week over 8 weeks.  Where a
+    figure rests on fewer than 5 cases the report says "too little data" instead of a trend.
+    `--format html` writes one self-contained page (no scripts, nothing fetched) with an SVG
+    chart, every piece of user text escaped.  The templates report.md.j2 and report.html.j2
+    can be overridden in .ledger/templates/.
+
+    A report written earlier (for any week) is replaced; any other file is refused unless
+    --force.
+
+    \b
+        ledger report                          # reports/2026-W47.md, the current week so far
+        ledger report --week last              # in a Monday CI job: the week just ended
+        ledger report --week 2026-W46 --format html -o site/2026-W46.html
+    """
+    from ledger_tool import report_io
+    from ledger_tool.cache import Memory
+    from ledger_tool.report import parse_week
+
+    ws = _workspace()
+    now = _when(ws, None)
+    monday = parse_week(week, now.date())
+    path = output if output is not None else report_io.default_path(ws.root, monday, fmt)
+    ledger = _read(ws)
+    memory = Memory(ws, "entries")
+    entries = ledger.entries(free_text=False, cache=memory.entries)
+    memory.save()
+    text = report_io.make(ledger, entries, monday, now, fmt, path, _commit_url(ws))
+    report_io.write(path, text, force)
+    click.echo(os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else path)
+
+
 def main() -> None:
     """Entry point of the `ledger` console script."""
     cli(prog_name="ledger")

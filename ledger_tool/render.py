@@ -60,6 +60,29 @@ def render(root: Path, name: str, values: Mapping[str, str], **context: str) -> 
     return template.render(field=field, bullet=bullet, has=has, **context)
 
 
+@cache
+def _page_environment(root: Path) -> jinja2.Environment:
+    """As `_environment`, with autoescape on for HTML templates (`*.html.j2`) and off otherwise."""
+    loader = jinja2.FileSystemLoader([str(root / OVERRIDE_DIR), str(packaged_dir())])
+    return jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+    )
+
+
+def render_page(root: Path, name: str, **context: object) -> str:
+    """Render a report template with any values; an HTML one escapes every value it prints."""
+    try:
+        template = _page_environment(root).get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        raise FileNotFoundError(f"template {name} not found") from exc
+    return template.render(**context)
+
+
 def read_packaged(name: str) -> str:
     """A packaged file (such as the starting ERRORS.md) as text."""
     return (packaged_dir() / name).read_text(encoding="utf-8")

@@ -9,16 +9,17 @@ them out in its own language (`markdown_table` here for Markdown, autoescaped lo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from ledger_tool.errors import LedgerError
 from ledger_tool.history import Event
-from ledger_tool.metrics import SEVERITIES, episodes, figures
+from ledger_tool.metrics import SEVERITIES, TOO_LITTLE, episodes, figures
 from ledger_tool.metrics_table import MARK, ROWS
 from ledger_tool.model import Entry, events_of
+from ledger_tool.report_chart import WeekCount, monday_of, weekly_failures
 from ledger_tool.textcodec import encode
 from ledger_tool.timefmt import elapsed, format_duration, format_time
 
@@ -40,8 +41,8 @@ class Cell:
 @dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
-    numeric: tuple[bool, ...]  # right-aligned columns
+    rows: Sequence[tuple[Cell, ...]]
+    columns: str  # per column: l short text, r number (right-aligned), w text that may wrap
     empty: str  # said instead of a table without rows
 
 
@@ -56,6 +57,7 @@ class Report:
     previous_source: str  # the report the previous week's figures were read from, or ""
     tables: dict[str, Table]
     notes: dict[str, str]  # "too little data" sentences, "" when there is enough
+    weeks: list[WeekCount]  # failures per week for the chart, ending with this one
 
     @property
     def period(self) -> str:
@@ -64,10 +66,6 @@ class Report:
 
 
 # -- weeks -------------------------------------------------------------------------------------
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def week_label(monday: date) -> str:
@@ -79,7 +77,7 @@ def parse_week(text: str, today: date) -> date:
     """The Monday of `text`: an ISO week `YYYY-Www`, `this` (the week of `today`) or `last`."""
     word = text.strip().lower()
     if word in ("this", "last"):
-        return monday_of(today) - timedelta(weeks=word == "last")
+        return monday_of(today) - timedelta(weeks=1 if word == "last" else 0)
     m = _WEEK.fullmatch(word)
     if m is not None:
         try:
@@ -92,12 +90,22 @@ def parse_week(text: str, today: date) -> date:
     )
 
 
+def week_bounds(monday: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00 in `tz`."""
+    return (
+        datetime.combine(monday, time(), tzinfo=tz),
+        datetime.combine(monday + timedelta(weeks=1), time(), tzinfo=tz),
+    )
+
+
 def week_window(monday: date, tz: tzinfo, now: datetime) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 in `tz`, cut at `now` while the week is running."""
-    since = datetime.combine(monday, time(), tzinfo=tz)
+    """The week's bounds, cut at `now` while the week is running."""
+    since, end = week_bounds(monday, tz)
     if now <= since:
-        raise LedgerError(f"week {week_label(monday)} has not begun yet (it starts {since:%Y-%m-%d})")
-    return since, min(datetime.combine(monday + timedelta(weeks=1), time(), tzinfo=tz), now)
+        raise LedgerError(
+            f"week {week_label(monday)} has not begun yet (it starts {since:%Y-%m-%d})"
+        )
+    return since, min(end, now)
 
 
 def heading_anchor(title: str) -> str:
@@ -122,7 +130,7 @@ def safe_href(url: str) -> str:
 
 def _fix_cell(event: Event, commit_url: str) -> Cell:
     if not event.commit:
-        return Cell("")
+        return Cell("-")
     return Cell(event.commit[:7], safe_href(commit_url.replace("{sha}", event.commit)))
 
 
@@ -147,7 +155,9 @@ def _event_rows(
                 rows["opened"].append((event.at, (*head, when, *about)))
             elif event.kind == "resolved" and event.at in took:
                 spent = Cell(format_duration(took[event.at]))
-                rows["resolved"].append((event.at, (*head, when, spent, _fix_cell(event, url), *about)))
+                rows["resolved"].append(
+                    (event.at, (*head, when, spent, _fix_cell(event, url), *about))
+                )
             elif event.kind in ("reopened", "regressed"):
                 how = event.kind + (f": {event.note}" if event.note else "")
                 if event.kind == "regressed" and event.commit:
@@ -158,13 +168,15 @@ def _event_rows(
 
 _ABOUT = ("Severity", "Area", "Description")
 _HAPPENED = {
-    "opened": (("ID", "Opened", *_ABOUT), "No error was opened this week."),
+    "opened": (("ID", "Opened", *_ABOUT), "llllw", "No error was opened this week."),
     "resolved": (
         ("ID", "Resolved", "Time to resolve", "Fix", *_ABOUT),
+        "llrlllw",
         "No error was resolved this week.",
     ),
     "regressed": (
         ("ID", "When", "What", *_ABOUT),
+        "llwllw",
         "No error regressed or was reopened this week.",
     ),
 }
@@ -178,10 +190,10 @@ def _happened_tables(
         kind: Table(
             header,
             [cells for _, cells in sorted(found[kind], key=lambda row: (row[0], row[1][0].text))],
-            (False,) * len(header),
+            columns,
             empty,
         )
-        for kind, (header, empty) in _HAPPENED.items()
+        for kind, (header, columns, empty) in _HAPPENED.items()
     }
 
 
@@ -189,7 +201,7 @@ def _happened_tables(
 
 
 def _hours(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _figures_table(data: dict[str, Any]) -> tuple[Table, str]:
@@ -197,16 +209,21 @@ def _figures_table(data: dict[str, Any]) -> tuple[Table, str]:
     rows: list[tuple[Cell, ...]] = []
     marked = False
     for label, flag, show in ROWS:
-        cells = [Cell(label.strip())]
+        # the terminal table indents the parts of time to resolve; a table cell cannot
+        cells = [Cell(f"time to resolve: {label.strip()}" if label[0] == " " else label)]
         for group in groups:
             text = show(group)
             little = flag is not None and group["too_little_data"][flag] and text != "-"
             marked |= little
-            cells.append(Cell("–" if text == "-" else text + MARK * little))
+            cells.append(Cell(text + MARK * little))
         rows.append(tuple(cells))
-    rows.append((Cell("uptime (no P0 episode), %"), Cell(f"{data['uptime_pct']:.2f}"), Cell(""), Cell("")))
-    note = f"{MARK} too little data (fewer than 5 cases): an anecdote, not a trend." if marked else ""
-    return Table(("", "all", *SEVERITIES), rows, (False, True, True, True), ""), note
+    rows.append(
+        (Cell("uptime (no P0 episode), %"), Cell(f"{data['uptime_pct']:.2f}"), Cell(""), Cell(""))
+    )
+    note = (
+        f"{MARK} too little data (fewer than 5 cases): an anecdote, not a trend." if marked else ""
+    )
+    return Table(("", "all", *SEVERITIES), rows, "lrrr", ""), note
 
 
 Reading = Callable[[dict[str, Any]], float | None]
@@ -228,12 +245,12 @@ CHANGES: list[tuple[str, Reading, str | None, int, int]] = [
 
 
 def _value(value: float | None, digits: int) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def _change(now: float | None, before: float | None, better: int, digits: int) -> str:
     if now is None or before is None:
-        return "–"
+        return "-"
     delta = round(now - before, digits)
     if delta == 0:
         return "no change"
@@ -245,10 +262,18 @@ def _change_table(this: dict[str, Any], before: dict[str, Any], labels: tuple[st
     rows = []
     for label, read, flag, better, digits in CHANGES:
         now, then = read(this), read(before)
-        little = flag is not None and (this["too_little_data"][flag] or before["too_little_data"][flag])
-        change = "too little data" if little and None not in (now, then) else _change(now, then, better, digits)
-        rows.append((Cell(label), Cell(_value(then, digits)), Cell(_value(now, digits)), Cell(change)))
-    return Table(("", *labels, "change"), rows, (False, True, True, True), "")
+        little = flag is not None and (
+            this["too_little_data"][flag] or before["too_little_data"][flag]
+        )
+        change = (
+            "too little data"
+            if little and None not in (now, then)
+            else _change(now, then, better, digits)
+        )
+        rows.append(
+            (Cell(label), Cell(_value(then, digits)), Cell(_value(now, digits)), Cell(change))
+        )
+    return Table(("", *labels, "change"), rows, "lrrr", "")
 
 
 def _areas_table(data: dict[str, Any]) -> Table:
@@ -264,10 +289,12 @@ def _areas_table(data: dict[str, Any]) -> Table:
         for area, count in list(dist["by_area"].items())[:TOP_AREAS]
     ]
     header = ("Area", "Failures", "Share", "p50 time to resolve (h)")
-    return Table(header, rows, (False, True, True, True), "No failures this week.")
+    return Table(header, rows, "lrrr", "No failures this week.")
 
 
-def _open_table(data: dict[str, Any], known: Mapping[str, Entry], anchors: Mapping[str, str]) -> Table:
+def _open_table(
+    data: dict[str, Any], known: Mapping[str, Entry], anchors: Mapping[str, str]
+) -> Table:
     rows = [
         (
             Cell(item["id"], anchors.get(item["id"], "")),
@@ -282,22 +309,39 @@ def _open_table(data: dict[str, Any], known: Mapping[str, Entry], anchors: Mappi
     if more:
         rows.append((Cell(f"… and {more} more, younger"), Cell(""), Cell(""), Cell(""), Cell("")))
     header = ("ID", "Severity", "Area", "Open for", "Description")
-    return Table(header, rows, (False, False, False, True, False), "No error was open at the end.")
+    return Table(header, rows, "lllrw", "No error was open at the end.")
 
 
-def _notes(this: dict[str, Any], before: dict[str, Any]) -> dict[str, str]:
-    little = [
-        what
-        for what, flag in (("failures", "failures"), ("resolutions", "ttr"))
-        if this["too_little_data"][flag] or before["too_little_data"][flag]
-    ]
+def _notes(this: dict[str, Any], before: dict[str, Any], weeks: list[WeekCount]) -> dict[str, str]:
+    little = any(v for week in (this, before) for v in week["too_little_data"].values())
     trend = (
-        f"Too little data for a trend: fewer than 5 {' and '.join(little)} in one of the two weeks; "
-        "the changes that rest on them are not shown."
+        "Too little data for a trend: where a figure rests on fewer than 5 cases in either week, "
+        'its change says "too little data".'
         if little
         else ""
     )
-    return {"trend": trend}
+    charted = sum(w.total for w in weeks)
+    chart = (
+        f"Too little data for a trend: {charted} failure{'' if charted == 1 else 's'} in these "
+        f"{len(weeks)} weeks (fewer than 5)."
+        if charted < TOO_LITTLE
+        else ""
+    )
+    return {"trend": trend, "chart": chart}
+
+
+def usable(data: object) -> bool:
+    """True when `data` (read back from a report) has every figure the change table compares."""
+    if not isinstance(data, dict):
+        return False
+    try:
+        values = [read(data) for _, read, _, _, _ in CHANGES]
+        flags = [data["too_little_data"][flag] for _, _, flag, _, _ in CHANGES if flag]
+    except (KeyError, TypeError):
+        return False
+    return all(v is None or isinstance(v, int | float) for v in values) and all(
+        isinstance(f, bool) for f in flags
+    )
 
 
 def build(
@@ -309,22 +353,21 @@ def build(
     anchors: Mapping[str, str],
     commit_url: str,
 ) -> Report:
-    """The report of the ISO week starting `monday` (in the zone of `now`).
+    """The report of the ISO week starting `monday`, in the zone of `now`.
 
-    `previous` is the previous week's figures read back from its report, and where from; without
-    it they are computed from `entries`.  `anchors` gives each ID's link to its heading in
+    `previous` is the previous week's figures read back from its report, and that report's path;
+    without it they are computed from `entries`.  `anchors` gives each ID's link to its heading in
     ERRORS.md; `commit_url` the commit page pattern (`...{sha}`), "" for none.
     """
-    assert now.tzinfo is not None
-    since, until = week_window(monday, now.tzinfo, now)
+    tz = now.tzinfo
+    assert tz is not None
+    since, until = week_window(monday, tz, now)
     data = figures(entries, since, until, recurrence_days)
     last_monday = monday - timedelta(weeks=1)
-    if previous is None:
-        before_since, _ = week_window(last_monday, now.tzinfo, now)
-        before = figures(entries, before_since, since, recurrence_days)
-        source = ""
-    else:
-        before, source = previous
+    before, source = previous or (
+        figures(entries, *week_bounds(last_monday, tz), recurrence_days),
+        "",
+    )
     labels = (week_label(last_monday), week_label(monday))
     table, figures_note = _figures_table(data)
     tables = {
@@ -334,11 +377,10 @@ def build(
         "open": _open_table(data, {e.id: e for e in entries}, anchors),
         **_happened_tables(entries, since, until, anchors, commit_url),
     }
-    notes = {"figures": figures_note, **_notes(data, before)}
-    end = datetime.combine(monday + timedelta(weeks=1), time(), tzinfo=now.tzinfo)
-    return Report(
-        labels[1], labels[0], since, until, until == end, data, source, tables, notes
-    )
+    weeks = weekly_failures(entries, monday, until)
+    notes = {"figures": figures_note, **_notes(data, before, weeks)}
+    complete = until == week_bounds(monday, tz)[1]
+    return Report(labels[1], labels[0], since, until, complete, data, source, tables, notes, weeks)
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -346,23 +388,24 @@ def build(
 _MD_INLINE = re.compile(r"([*_\[\]~])")
 
 
-def _md(text: str) -> str:
-    """User text as one line of Markdown that shows exactly that text (also in a table cell)."""
+def markdown_text(text: str) -> str:
+    """Any text as one line of Markdown that shows exactly that text (also in a table cell)."""
     return _MD_INLINE.sub(r"\\\1", encode(text))
 
 
-def _md_cell(cell: Cell) -> str:
+def markdown_cell(cell: Cell) -> str:
+    """A cell as Markdown: escaped text, as a link when it has an address."""
     if not cell.href:
-        return _md(cell.text)
+        return markdown_text(cell.text)
     href = cell.href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    return f"[{_md(cell.text)}]({href})"
+    return f"[{markdown_text(cell.text)}]({href})"
 
 
 def markdown_table(table: Table) -> str:
     """A GitHub table of `table` (or its `empty` sentence), every cell escaped."""
     if not table.rows:
         return table.empty
-    rule = "|" + "|".join("---:" if num else "---" for num in table.numeric) + "|"
-    lines = ["| " + " | ".join(_md(h) for h in table.header) + " |", rule]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+    rule = "|" + "|".join("---:" if kind == "r" else "---" for kind in table.columns) + "|"
+    lines = ["| " + " | ".join(markdown_text(h) for h in table.header) + " |", rule]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
