@@ -40,8 +40,6 @@ _KEY_HINT = {
     "Occurrences": "a whole number",
 }
 SECTIONS = {"active errors": "active", "resolved errors": "resolved", "schema": "schema"}
-TABLE_HEADER = "| ID | First seen | Status | Severity | Affected area | Link to fix |"
-TABLE_RULE = "|----|------------|--------|----------|---------------|-------------|"
 # key field lines whose value is malformed (`*+` so the value cannot give back its spaces)
 _BAD_KEY_FIELD = re.compile(
     r"\n\*\*(?:Status\*\*:[ \t]*+(?!(?:ACTIVE|RESOLVED)[ \t]*\r?$)"

@@ -16,7 +16,6 @@ import git
 
 from ledger_tool.errors import LedgerError
 
-MAX_LISTED_FILES = 20
 _REV = re.compile(r"[^\s-][^\s]*")
 
 
@@ -32,10 +31,6 @@ class CommitInfo:
     sha: str
     subject: str
     files: list[FileChange]
-
-    @property
-    def short(self) -> str:
-        return self.sha[:7]
 
 
 def open_repo(root: Path) -> git.Repo | None:

@@ -95,9 +95,6 @@ class Ledger:
             self._tasks = TasksFile(self.ws.display("tasks"), self._side_text("tasks"))
         return self._tasks
 
-    def ids(self) -> list[str]:
-        return list(self.errors.blocks)
-
     def unknown(self, error_id: str) -> LedgerError:
         day = error_id[4:14]
         same_day = [i for i in self.errors.blocks if i[4:14] == day]
