@@ -109,12 +109,15 @@ def cli() -> None:
     """Keep ERRORS.md, JOURNAL.md and TASKS.md: a team's critical-error ledger in git.
 
     \b
-    Start:   ledger init
+    Start:   ledger init --hooks
     Open:    ledger open P0 inference "CUDA OOM during eval"
     Update:  ledger seen ERR-2026-11-21-001 --count 3
              ledger note ERR-2026-11-21-001 --investigation "batch 64 too large"
     Close:   ledger resolve ERR-2026-11-21-001 --commit HEAD --root-cause "..."
+             (or commit with a `Fixes: ERR-2026-11-21-001` line: the hooks run `ledger sync`)
     Read:    ledger list --status active    ledger show ERR-2026-11-21-001 --json
+    Check:   ledger check [--fix]
+    Figures: ledger metrics --since 2026-11-01    ledger report --week last
     """
 
 
