@@ -14,7 +14,6 @@ merge stops and names the `ledger renumber OLD NEW` command that fixes it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -652,26 +651,18 @@ def _entry_time(entry: str) -> str:
 
 
 def _task_spans(doc: TasksFile) -> list[tuple[str, int, int]]:
-    """Every task: the level-2 section holding its Task ID line, as `TasksFile.task` finds one,
-    all in one pass (the first task of an ID wins)."""
-    text = doc.text
-    sections = [h.start for h in doc.outline.headings if h.level <= 2]
+    """Every task: the level-2 section holding its Task ID line, as `TasksFile.task` finds one
+    (the first task of an ID wins)."""
     spans: dict[str, tuple[int, int]] = {}
     starts: set[int] = set()
-    for m in _TASK_ID.finditer(text):
-        key = f"TASK-{m.group(1)}"
-        if key in spans or doc.outline.is_hidden(m.start()):
+    for error_id, start, end in doc.all_spans():
+        key = f"TASK-{error_id}"
+        if key in spans:
             continue
-        i = bisect_right(sections, m.start())
-        start = sections[i - 1] if i > 0 else m.start()
-        span = (
-            start,
-            splice.content_end(text, start, sections[i] if i < len(sections) else len(text)),
-        )
         if start in starts:
-            line = doc.outline.line_number(m.start())
+            line = doc.outline.line_number(start)
             raise ParseError(doc.path, line, "two Task IDs in one task section; split it in two")
-        spans[key] = span
+        spans[key] = (start, end)
         starts.add(start)
     return [(key, *span) for key, span in spans.items()]
 

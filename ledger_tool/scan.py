@@ -92,6 +92,13 @@ def _hidden_spans(outline: Outline, padded: str) -> None:
         pos = end  # the newline before the next line sits at `end` in `padded`
 
 
+def hidden_only(text: str) -> Outline:
+    """The outline of `text` without its headings and breaks: only what hides structure."""
+    outline = Outline(text)
+    _hidden_spans(outline, "\n" + text)
+    return outline
+
+
 def scan(text: str, levels: int = 6) -> Outline:
     """Return the outline of `text`, with headings down to level `levels`."""
     outline = Outline(text)

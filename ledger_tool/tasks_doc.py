@@ -7,15 +7,16 @@ task written by hand in the seed's shape is found and kept up to date too.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from ledger_tool import splice
 from ledger_tool.block import Block
-from ledger_tool.scan import scan
+from ledger_tool.scan import hidden_only
 from ledger_tool.splice import Edit
 
 _TASK_ID_LINE = r"\n\*\*Task ID\*\*:[ \t]*TASK-({id})[ \t]*\r?$"
+_SECTION = re.compile(r"\n {0,3}#{1,2}(?:[ \t]|\r?$)", re.M)  # a level-1 or -2 heading line
 _STATUS = re.compile(r"^\*\*Status\*\*:[ \t]*(\S*)", re.M)
 _ANY_TASK = re.compile(_TASK_ID_LINE.format(id=r"ERR-\d{4}-\d\d-\d\d-\d{3,}"), re.M)
 
@@ -30,16 +31,43 @@ class TasksFile:
         self.path = path
         self.text = text
         self.newline = splice.newline_of(text)
-        self.outline = scan(text, levels=2)
-        self._sections = [h.start for h in self.outline.headings if h.level <= 2]
+        self.outline = hidden_only(text)  # headings are looked up around a task, when needed
+        self._padded = "\n" + text  # a line's newline sits at the line's offset in `text`
         self._edits: list[Edit] = []
+
+    def _section_starts(self, start: int, stop: int) -> list[int]:
+        return [
+            m.start()
+            for m in _SECTION.finditer(self._padded, start, stop + 1)
+            if not self.outline.is_hidden(m.start())
+        ]
 
     def _span(self, at: int) -> tuple[int, int]:
         """The task holding the Task ID line at `at`: its level-2 section, blank lines trimmed."""
-        i = bisect_left(self._sections, at)
-        start = self._sections[i - 1] if i > 0 else splice.line_start(self.text, at)
-        stop = self._sections[i] if i < len(self._sections) else len(self.text)
+        window = 4096
+        while True:  # the nearest section heading above the task
+            before = self._section_starts(max(0, at - window), at)
+            if before or at - window <= 0:
+                break
+            window *= 4
+        start = before[-1] if before else splice.line_start(self.text, at)
+        stop = len(self.text)
+        for m in _SECTION.finditer(self._padded, at + 1):
+            if not self.outline.is_hidden(m.start()):
+                stop = m.start()
+                break
         return start, splice.content_end(self.text, start, stop)
+
+    def all_spans(self) -> list[tuple[str, int, int]]:
+        """Every task as (error ID, start, end) in file order, in one pass."""
+        sections = self._section_starts(0, len(self.text))
+        found = []
+        for error_id, at in self._tasks(_ANY_TASK):
+            i = bisect_right(sections, at)
+            start = sections[i - 1] if i > 0 else at
+            stop = sections[i] if i < len(sections) else len(self.text)
+            found.append((error_id, start, splice.content_end(self.text, start, stop)))
+        return found
 
     def _tasks(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, int]]:
         for m in pattern.finditer(self.text):
