@@ -22,16 +22,34 @@ def packaged_dir() -> Path:
 
 
 @cache
-def _environment(root: Path) -> jinja2.Environment:
+def _environment(root: Path, pages: bool = False) -> jinja2.Environment:
+    """The Jinja environment of a repository; for `pages` (reports), autoescape is on for HTML
+    templates (`*.html.j2`).  Compiled templates are kept in .git/ledger-cache/ between runs."""
     loader = jinja2.FileSystemLoader([str(root / OVERRIDE_DIR), str(packaged_dir())])
+    autoescape = jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False)
     return jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        autoescape=autoescape if pages else False,
+        bytecode_cache=_bytecode_cache(root, "pages" if pages else "entries"),
     )
+
+
+def _bytecode_cache(root: Path, kind: str) -> jinja2.BytecodeCache | None:
+    from ledger_tool import store
+
+    base = store.git_dir(root)
+    if base is None:
+        return None
+    folder = base / "ledger-cache" / f"templates-{kind}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only .git: compile each time
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def field_line(name: str, raw: str, bullet: bool = False) -> str:
@@ -60,24 +78,10 @@ def render(root: Path, name: str, values: Mapping[str, str], **context: str) -> 
     return template.render(field=field, bullet=bullet, has=has, **context)
 
 
-@cache
-def _page_environment(root: Path) -> jinja2.Environment:
-    """As `_environment`, with autoescape on for HTML templates (`*.html.j2`) and off otherwise."""
-    loader = jinja2.FileSystemLoader([str(root / OVERRIDE_DIR), str(packaged_dir())])
-    return jinja2.Environment(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
-    )
-
-
 def render_page(root: Path, name: str, **context: object) -> str:
     """Render a report template with any values; an HTML one escapes every value it prints."""
     try:
-        template = _page_environment(root).get_template(name)
+        template = _environment(root, pages=True).get_template(name)
     except jinja2.TemplateNotFound as exc:
         raise FileNotFoundError(f"template {name} not found") from exc
     return template.render(**context)
