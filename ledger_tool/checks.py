@@ -423,3 +423,25 @@ def _task_problems(
                 "LDG401",
                 f"{error_id} has no task (TASK-{error_id}) in {path} (`ledger check --fix` adds one)",
             )
+
+
+_ERR_TOKEN = re.compile(r"ERR-[\w-]+")
+
+
+def trailer_problems(
+    doc: ErrorsFile | None, trailers: dict[str, list[str]]
+) -> tuple[list[str], list[str], list[str]]:
+    """For a commit message's `Fixes:`/`Refs:` trailer values: the `Key: ID` that name no error,
+    the IDs a `Fixes:` names that are already resolved (allowed: amending a fix), and the IDs of
+    the active errors (to list in the refusal).  `Fixes: #12` and the like are not the ledger's."""
+    known = doc.blocks if doc is not None else {}
+    unknown: list[str] = []
+    resolved: list[str] = []
+    for key, values in trailers.items():
+        for value in values:
+            for token in _ERR_TOKEN.findall(value):
+                if token not in known:
+                    unknown.append(f"{key}: {token}")
+                elif key == "Fixes" and known[token].section == "resolved":
+                    resolved.append(token)
+    return unknown, resolved, doc.order["active"] if doc is not None else []

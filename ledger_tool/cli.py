@@ -340,7 +340,7 @@ def _fix(ws: Workspace, rev: str) -> Any:
     if repo is None:
         raise LedgerError("--commit needs a git repository; run the command inside one")
     info = gitio.commit_info(repo, rev)
-    pattern = ws.config.commit_url or gitio.commit_url_pattern(repo)
+    pattern = _commit_url(ws)
     url = pattern.replace("{sha}", info.sha) if pattern else ""
     files = tuple((f.path, f.added, f.deleted) for f in info.files)
     return Fix(info.sha, info.subject, files, url)
@@ -502,23 +502,17 @@ def _check_message(ws: Workspace, message_file: str) -> None:
 
         path = ws.path("errors")
         text = store.read_text(path, ws.display("errors")) if path.is_file() else ""
-    doc = ErrorsFile(ws.display("errors"), text, strict=False) if text else None
-    known = doc.blocks if doc is not None else {}
-    active = doc.order["active"] if doc is not None else []
-    bad: list[str] = []
-    for key, values in trailers.items():
-        for value in values:
-            for token in re.findall(r"ERR-[\w-]+", value):  # `Fixes: #12` is not ours
-                if token not in known:
-                    bad.append(f"{key}: {token}")
-                elif key == "Fixes" and doc is not None and known[token].section == "resolved":
-                    click.echo(
-                        f"ledger: note: {token} is already resolved; keeping its record", err=True
-                    )
-    if bad:
+    from ledger_tool.checks import trailer_problems
+
+    unknown, resolved, active = trailer_problems(
+        ErrorsFile(ws.display("errors"), text, strict=False) if text else None, trailers
+    )
+    for error_id in resolved:
+        click.echo(f"ledger: note: {error_id} is already resolved; keeping its record", err=True)
+    if unknown:
         listed = " ".join(active) if active else "none"
         raise LedgerError(
-            f"the commit message names errors the ledger does not have ({', '.join(bad)}); "
+            f"the commit message names errors the ledger does not have ({', '.join(unknown)}); "
             f"open errors: {listed}. Fix the ID (or open the error first with `ledger open`)"
         )
 
