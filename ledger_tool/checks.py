@@ -20,7 +20,7 @@ from ledger_tool.errors import ParseError
 from ledger_tool.errors_doc import ErrorsFile
 from ledger_tool.journal_doc import ERROR_REF
 from ledger_tool.model import Entry, read_entry
-from ledger_tool.scan import scan
+from ledger_tool.scan import hidden_only
 from ledger_tool.textcodec import encode
 from ledger_tool.timefmt import format_time
 
@@ -358,7 +358,7 @@ def _journal_problems(
     if sources.journal is None:
         return
     path, text = sources.journal
-    outline = scan(text, levels=3)
+    outline = hidden_only(text)
     found: set[str] = set(ERROR_REF.findall(sources.archive))
     for m in ERROR_REF.finditer(text):
         if outline.is_hidden(m.start()):
@@ -388,7 +388,7 @@ def _task_problems(
     if sources.tasks is None:
         return
     path, text = sources.tasks
-    outline = scan(text, levels=2)
+    outline = hidden_only(text)
     found: set[str] = set()
     for m in _TASK_LINE.finditer("\n" + text):
         at = m.start()
