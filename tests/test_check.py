@@ -372,3 +372,24 @@ def test_commit_message_trailers(
     message.write_text("Amend the fix\n\nFixes: ERR-2026-11-20-001\n")
     again = run_ledger("check", "--commit-msg", str(message), cwd=checked_repo)
     assert again.code == 0 and "already resolved" in again.stderr
+
+
+def test_remembered_results_follow_every_change(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """What check keeps in .git/ledger-cache never hides a problem: a changed block, a changed
+    setting and a damaged cache file are all seen."""
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    assert (checked_repo / ".git" / "ledger-cache" / "check.pickle").is_file()
+    good = (checked_repo / "ERRORS.md").read_bytes()
+    CASES["LDG105"][1](checked_repo)
+    assert "LDG105" in run_ledger("check", cwd=checked_repo).stdout
+    (checked_repo / "ERRORS.md").write_bytes(good)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    (checked_repo / ".ledger.toml").write_text('areas = ["inference"]\n')
+    assert "LDG106" in run_ledger("check", cwd=checked_repo).stdout
+    (checked_repo / ".ledger.toml").write_text('timezone = "Asia/Tokyo"\n')
+    assert "LDG111" not in run_ledger("check", cwd=checked_repo).stdout  # 09:15 UTC is the same day
+    (checked_repo / ".ledger.toml").write_text("")
+    (checked_repo / ".git" / "ledger-cache" / "check.pickle").write_bytes(b"not a pickle")
+    assert run_ledger("check", cwd=checked_repo).code == 0
