@@ -45,6 +45,9 @@ PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
 MAX_LISTED_FILES = 20
 _NUMBER = re.compile(r"\d{3,}")
+_JOURNAL_HEADING = re.compile(
+    r"^ {0,3}### +(?P<title>[^\n]*?\|ERROR:(?P<id>ERR-\d{4}-\d\d-\d\d-\d{3,})\|)[ \t]*\r?$", re.M
+)
 _RECORDED = re.compile(r"\n- \d{4}-\d\d-\d\d \d\d:\d\d (resolved|linked) by ([0-9a-f]{7,64})")
 
 
@@ -70,6 +73,7 @@ class Ledger:
             )
         self.errors = ErrorsFile(ws.display("errors"), store.read_text(path, ws.display("errors")))
         self._errors_on_disk = self.errors.text
+        self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
 
@@ -141,7 +145,11 @@ class Ledger:
     def changes(self) -> dict[Path, str]:
         """New texts of every file this command changed (verified to parse again)."""
         out: dict[Path, str] = {}
-        new_errors = self.errors.render()
+        if self._journal is not None:
+            text = self._journal.render()
+            if text != self._journal.text or not self.ws.path("journal").exists():
+                out.update(self._archived(text))
+        new_errors = self._relinked(self.errors.render())
         if new_errors != self._errors_on_disk:
             self.errors.verify_edits()
             out[self.ws.path("errors")] = new_errors
@@ -149,11 +157,16 @@ class Ledger:
             text = self._tasks.render()
             if text != self._tasks.text or not self.ws.path("tasks").exists():
                 out[self.ws.path("tasks")] = text
-        if self._journal is not None:
-            text = self._journal.render()
-            if text != self._journal.text or not self.ws.path("journal").exists():
-                out.update(self._archived(text))
         return out
+
+    def _relinked(self, errors_text: str) -> str:
+        """Point Journal Entry links at the archive file that journal entries just moved to."""
+        for path, chunk in self._moved:
+            for m in _JOURNAL_HEADING.finditer(chunk):
+                old = self._link_to(self.ws.path("journal"), m.group("title"))
+                if old in errors_text:
+                    errors_text = errors_text.replace(old, self._link_to(path, m.group("title")))
+        return errors_text
 
     def _archived(self, journal_text: str) -> dict[Path, str]:
         """The journal, and the monthly archive files that whole old entries move to."""
@@ -165,6 +178,7 @@ class Ledger:
             path = folder / f"{month}.md"
             old = store.read_text(path, str(path)) if path.exists() else archive_header(month)
             out[path] = merge_archive(old, chunks, newline)
+            self._moved += [(path, chunk) for chunk in chunks]
         return out
 
     def _render(self, template: str, values: dict[str, str], **context: str) -> str:
@@ -208,10 +222,25 @@ class Ledger:
         """The entry's history; a block adopted without one starts from its own fields."""
         return events_of(entry)
 
-    def _journal_link(self, error_id: str, title: str) -> str:
-        errors_dir = self.ws.path("errors").parent
-        target = os.path.relpath(self.ws.path("journal"), errors_dir)
-        anchor = re.sub(r"[^\w\- ]", "", f"{title} |ERROR:{error_id}|".lower()).replace(" ", "-")
+    def _journal_link(self, error_id: str) -> str:
+        """A link to the error's journal entry: its first in JOURNAL.md, else in the archive,
+        else the resolution entry this command adds."""
+        found = self.journal.error_blocks.get(error_id)
+        if found:
+            heading = self.journal.text[found[0][0] : self.journal.text.find("\n", found[0][0])]
+            return self._link_to(self.ws.path("journal"), heading.strip("#\r ").strip())
+        folder = self.ws.root / self.ws.config.journal_archive_dir
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            for m in _JOURNAL_HEADING.finditer(store.read_text(path, str(path))):
+                if m.group("id") == error_id:
+                    return self._link_to(path, m.group("title"))
+        title = f"Critical Error Resolution |ERROR:{error_id}|"
+        return self._link_to(self.ws.path("journal"), title)
+
+    def _link_to(self, path: Path, heading: str) -> str:
+        """A Markdown link from ERRORS.md to a heading of `path` (GitHub's anchor for it)."""
+        target = os.path.relpath(path, self.ws.path("errors").parent)
+        anchor = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
         return f"[{encode(target)}]({target.replace(' ', '%20')}#{anchor})"
 
     # -- git history --------------------------------------------------------------------------
@@ -592,7 +621,7 @@ class Ledger:
             "Resolved": format_time(at),
             "Resolution Time": format_duration(elapsed(start, at)),
             "History": history.render_events(events),
-            "Journal Entry": self._journal_link(error_id, "Critical Error Investigation"),
+            "Journal Entry": self._journal_link(error_id),
         }
         if root_cause:
             values["Root Cause"] = encode(root_cause)

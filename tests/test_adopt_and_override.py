@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import SEED, LedgerRunner, git
@@ -139,3 +140,44 @@ def test_archive_files_keep_entries_in_time_order(
     archived = (ledger_repo / "JOURNAL_ARCHIVE" / "2026-10.md").read_text()
     times = [line[3:] for line in archived.splitlines() if line.startswith("## 2026-")]
     assert times == sorted(times) and len(times) == 4
+
+
+def _journal_link(repo: Path, run: LedgerRunner, error_id: str) -> str:
+    data = json.loads(run("show", error_id, "--json", cwd=repo).stdout)
+    link: str = data["fields"]["Journal Entry"]
+    return link
+
+
+def _heading_exists(repo: Path, link: str) -> bool:
+    """True when the link's target file has a heading whose GitHub anchor is the link's."""
+    target, anchor = link.split("](", 1)[1].rstrip(")").split("#")
+    text = (repo / target).read_text()
+    headings = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("### ")]
+    slugs = [re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings]
+    return anchor in slugs
+
+
+def test_journal_entry_links_follow_entries_into_the_archive(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    (ledger_repo / ".ledger.toml").write_text("journal_max_lines = 20\n")
+    first = run_ledger(
+        "open", "P1", "api", "a", "--at", "2026-10-01 08:00", cwd=ledger_repo
+    ).stdout.strip()
+    run_ledger("resolve", first, "--at", "2026-10-01 09:00", cwd=ledger_repo)
+    assert "(JOURNAL.md#critical-error-investigation-" in _journal_link(
+        ledger_repo, run_ledger, first
+    )
+    second = run_ledger(
+        "open", "P1", "api", "b", "--at", "2026-10-02 08:00", cwd=ledger_repo
+    ).stdout.strip()
+    run_ledger("open", "P1", "api", "c", "--at", "2026-10-03 08:00", cwd=ledger_repo)
+    run_ledger("open", "P1", "api", "d", "--at", "2026-10-04 08:00", cwd=ledger_repo)
+    moved = _journal_link(ledger_repo, run_ledger, first)
+    assert "(JOURNAL_ARCHIVE/2026-10.md#critical-error-investigation-" in moved
+    assert _heading_exists(ledger_repo, moved)
+    run_ledger("resolve", second, "--at", "2026-10-05 09:00", cwd=ledger_repo)  # already archived
+    link = _journal_link(ledger_repo, run_ledger, second)
+    assert "(JOURNAL_ARCHIVE/2026-10.md#critical-error-investigation-" in link
+    assert _heading_exists(ledger_repo, link)
+    assert run_ledger("check", cwd=ledger_repo).code == 0
