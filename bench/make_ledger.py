@@ -57,6 +57,16 @@ START = END - SPAN - timedelta(days=1)  # the repository's first commit
 ORIGIN = "https://github.com/example/ml-platform.git"
 COMMIT_URL = "https://github.com/example/ml-platform/commit/{sha}"
 MAX_LISTED_FILES = 20  # as ledger_tool.ledger.MAX_LISTED_FILES
+ARCHIVE_DIR = "JOURNAL_ARCHIVE"  # the default journal_archive_dir
+_HEADING = re.compile(r"^### (?P<title>.*\|ERROR:(?P<id>ERR-[0-9-]+)\|)[ \t]*$", re.M)
+
+
+def _link(target: str, heading: str) -> str:
+    """As `Ledger._link_to` for a target in the repository's top folder."""
+    anchor = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+    return f"[{target}]({target}#{anchor})"
+
+
 PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 AUTHORS = [
     ("Ada Byron", "ada@example.com"),
@@ -468,11 +478,31 @@ class Writer:
         )
 
     def _journal_archive(self) -> None:
-        """As `journal_doc.archive`, run after every command that loads the journal."""
+        """As `journal_doc.archive`, run after every command that loads the journal; a Journal
+        Entry link to a moved entry follows it (as `Ledger._relinked`)."""
         while self.journal_lines > self.max_lines and len(self.window) > 1:
             entry = self.window.pop(0)
-            self.archived.setdefault(entry.time[:7], []).append(entry.text)
+            month = entry.time[:7]
+            self.archived.setdefault(month, []).append(entry.text)
             self.journal_lines -= entry.text.count("\n") + 1
+            heading = f"{entry.title} |ERROR:{entry.error_id}|"
+            old, new = _link("JOURNAL.md", heading), _link(f"{ARCHIVE_DIR}/{month}.md", heading)
+            for state in self.errors.values():
+                if state.block.get("Journal Entry") == old:
+                    state.block.replace("Journal Entry", new)
+
+    def _journal_link(self, error_id: str) -> str:
+        """As `Ledger._journal_link`: the first entry in JOURNAL.md, else in the archive, else
+        the resolution entry that `resolve` is about to add."""
+        for entry in self.window:
+            if entry.error_id == error_id:
+                return _link("JOURNAL.md", f"{entry.title} |ERROR:{error_id}|")
+        for month in sorted(self.archived):
+            for chunk in self.archived[month]:
+                found = _HEADING.search(chunk)
+                if found is not None and found.group("id") == error_id:
+                    return _link(f"{ARCHIVE_DIR}/{month}.md", found.group("title"))
+        return _link("JOURNAL.md", f"Critical Error Resolution |ERROR:{error_id}|")
 
     def _journal_result(self, spec: Spec, at: datetime, result: str) -> None:
         for entry in reversed(self.window):
@@ -554,14 +584,12 @@ class Writer:
         spec = state.spec
         start = history.episode_start(state.events) or state.first_seen
         state.events = history.add(state.events, Event(at, "resolved", commit=fix.sha))
-        title = "Critical Error Investigation"
-        anchor = re.sub(r"[^\w\- ]", "", f"{title} |ERROR:{error_id}|".lower()).replace(" ", "-")
         values = {
             "Status": "RESOLVED",
             "Resolved": format_time(at),
             "Resolution Time": format_duration(at - start),
             "History": history.render_events(state.events),
-            "Journal Entry": f"[JOURNAL.md](JOURNAL.md#{anchor})",
+            "Journal Entry": self._journal_link(error_id),
             "Root Cause": encode(spec.root_cause),
             "Solution": encode(spec.solution),
             "Fix Commit": fix.sha,
