@@ -600,7 +600,10 @@ def hooks_group() -> None:
 
 
 def _hook_files(ws: Workspace) -> list[str]:
-    return [ws.display(name) for name in ("errors", "journal", "tasks")]
+    """The ledger's files as the hooks and the merge driver name them (the journal archive's
+    monthly files by a pattern)."""
+    names = [ws.display(name) for name in ("errors", "journal", "tasks")]
+    return [*names, f"{ws.config.journal_archive_dir}/*.md"]
 
 
 def _install_hooks(ws: Workspace) -> None:
@@ -665,7 +668,7 @@ def hooks_status(as_json: bool) -> None:
     driver = "set to another command" if found.driver == "foreign" else _HOOK_STATES[found.driver]
     click.echo(f"{'merge driver':<14}{driver}")
     for path, value in found.attributes.items():
-        click.echo(f"{path:<14}merge={value}")
+        click.echo(f"{path:<14}{' ' if len(path) >= 14 else ''}merge={value}")
 
 
 @cli.command()

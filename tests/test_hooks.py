@@ -21,9 +21,12 @@ from ledger_tool import hooks
 from tests.conftest import LedgerRunner, git
 
 ROOT = Path(__file__).resolve().parent.parent
-LEDGER_FILES = ["ERRORS.md", "JOURNAL.md", "TASKS.md"]
+LEDGER_FILES = ["ERRORS.md", "JOURNAL.md", "TASKS.md", "JOURNAL_ARCHIVE/*.md"]
 ERR = "ERR-2026-11-20-001"
-ATTRIBUTE_LINES = "/ERRORS.md merge=ledger\n/JOURNAL.md merge=ledger\n/TASKS.md merge=ledger\n"
+ATTRIBUTE_LINES = (
+    "/ERRORS.md merge=ledger\n/JOURNAL.md merge=ledger\n/TASKS.md merge=ledger\n"
+    "/JOURNAL_ARCHIVE/*.md merge=ledger\n"
+)
 USER_HOOK = "#!/bin/sh\necho user-hook-ran >> user-hook.log\nexit 0\n"
 
 
@@ -241,6 +244,7 @@ def test_status_says_what_is_installed(repo: Path, run_ledger: LedgerRunner) -> 
         "ERRORS.md     merge=unspecified",
         "JOURNAL.md    merge=unspecified",
         "TASKS.md      merge=unspecified",
+        "JOURNAL_ARCHIVE/*.md merge=unspecified",
     ]
     (folder / "pre-commit").write_text(USER_HOOK)
     assert "pre-commit    not ledger's" in run_ledger("hooks", "status", cwd=repo).stdout
