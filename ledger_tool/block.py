@@ -117,8 +117,8 @@ class Block:
         """
         names = [slot.name.lower() for slot in layout]
         spans = self.spans()
-        if name.lower() in names:
-            index = names.index(name.lower())
+        index = names.index(name.lower()) if name.lower() in names else -1
+        if index >= 0:
             slot = layout[index]
             at, new_paragraph = 1, slot.new_paragraph
             for back in range(index - 1, -1, -1):
@@ -134,8 +134,14 @@ class Block:
         new = self._field_lines(slot.name, slot.bullet, raw)
         if new_paragraph and at > 1 and self.lines[at - 1].strip():
             new.insert(0, blank)
-        if new_paragraph and at < len(self.lines) and self.lines[at].strip():
-            new.append(blank)
+        if at < len(self.lines) and self.lines[at].strip():
+            # the field that follows stays in our paragraph only if the template says so
+            after = next((s for s in spans.values() if s.first == at), None)
+            later = names.index(after.name.lower()) if after and after.name.lower() in names else -1
+            if later > index >= 0:
+                new_paragraph = any(s.new_paragraph for s in layout[index + 1 : later + 1])
+            if new_paragraph:
+                new.append(blank)
         self.lines[at:at] = new
         self._spans = None
 
