@@ -485,8 +485,8 @@ def _collision(path: str, found: list[tuple[str, str]], used_ids: Iterable[str])
     return [
         f"{path}: ID collision: both branches added {what}; this file was left as it is on "
         "this branch",
-        f"{path}: to fix it, abort the merge (`git merge --abort`), run {' and '.join(fixes)} "
-        "on this branch, commit, and merge again",
+        f"{path}: to fix it, abort (`git merge --abort`, or `git rebase --abort` in a rebase), "
+        f"run {' and '.join(fixes)} on this branch, commit, and merge or rebase again",
     ]
 
 
