@@ -18,7 +18,11 @@ from typing import NamedTuple
 # literal lets the regex engine skip ahead between lines, which `^` does not.
 _OPENER = re.compile(r"\n {0,3}(?:(?P<fence>`{3,}|~{3,})(?P<info>.*)$|<!--)", re.M)
 _HEADING = r"\n {{0,3}}(?P<hashes>#{{1,{levels}}})(?:[ \t](?P<title>.*))?\r?$"
-_RULE = r"\n {0,3}(?P<rule>[-*_])(?:[ \t]*(?P=rule)){2,}[ \t]*\r?$"
+# Three or more of one of - * _ with only spaces between: no backreference, which is faster.
+_RULE = (
+    r"\n {0,3}(?P<rule>-[ \t]*-[ \t]*-[- \t]*|\*[ \t]*\*[ \t]*\*[* \t]*|_[ \t]*_[ \t]*_[_ \t]*)"
+    r"\r?$"
+)
 # A cheap first look: most files have no thematic break at all, or very few.
 _MAYBE_RULE = re.compile(r"\n {0,3}(?:-[ \t]*-|\*[ \t]*\*[ \t]*\*|_[ \t]*_)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
