@@ -487,9 +487,9 @@ class Writer:
             self.journal_lines -= entry.text.count("\n") + 1
             heading = f"{entry.title} |ERROR:{entry.error_id}|"
             old, new = _link("JOURNAL.md", heading), _link(f"{ARCHIVE_DIR}/{month}.md", heading)
-            for state in self.errors.values():
-                if state.block.get("Journal Entry") == old:
-                    state.block.replace("Journal Entry", new)
+            state = self.errors.get(entry.error_id)  # only its own error links to the entry
+            if state is not None and state.block.get("Journal Entry") == old:
+                state.block.replace("Journal Entry", new)
 
     def _journal_link(self, error_id: str) -> str:
         """As `Ledger._journal_link`: the first entry in JOURNAL.md, else in the archive, else
