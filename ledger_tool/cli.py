@@ -369,12 +369,17 @@ def reopen(error_id: str, reason: str, at: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of entries.")
 def list_(status: str | None, severity: str | None, area: str | None, as_json: bool) -> None:
     """List errors, newest first within Active, then Resolved."""
-    ledger = _read(_workspace())
+    from ledger_tool.cache import Memory
+
+    ws = _workspace()
+    ledger = _read(ws)
+    memory = Memory(ws, "listing")
+    by_id = {e.id: e for e in ledger.entries(cache=memory.entries)}
+    memory.save()
     ids = ledger.errors.order["active"] + ledger.errors.order["resolved"]
-    entries = [ledger.entry(i) for i in ids]
     entries = [
         e
-        for e in entries
+        for e in (by_id[i] for i in ids)
         if (status is None or e.status == status.lower())
         and (severity is None or e.severity == severity.upper())
         and (area is None or e.area == area)
