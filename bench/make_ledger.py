@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ledger_tool import history
+from ledger_tool import history, wording
 from ledger_tool.block import Block, layout_of
 from ledger_tool.config import load
 from ledger_tool.errors_doc import ErrorsFile
@@ -56,7 +56,6 @@ SPAN = timedelta(days=730)
 START = END - SPAN - timedelta(days=1)  # the repository's first commit
 ORIGIN = "https://github.com/example/ml-platform.git"
 COMMIT_URL = "https://github.com/example/ml-platform/commit/{sha}"
-MAX_LISTED_FILES = 20  # as ledger_tool.ledger.MAX_LISTED_FILES
 ARCHIVE_DIR = "JOURNAL_ARCHIVE"  # the default journal_archive_dir
 _HEADING = re.compile(r"^### (?P<title>.*\|ERROR:(?P<id>ERR-[0-9-]+)\|)[ \t]*$", re.M)
 
@@ -67,7 +66,6 @@ def _link(target: str, heading: str) -> str:
     return f"[{target}]({target}#{anchor})"
 
 
-PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 AUTHORS = [
     ("Ada Byron", "ada@example.com"),
     ("Grace Hopper", "grace@example.com"),
@@ -502,7 +500,7 @@ class Writer:
                 found = _HEADING.search(chunk)
                 if found is not None and found.group("id") == error_id:
                     return _link(f"{ARCHIVE_DIR}/{month}.md", found.group("title"))
-        return _link("JOURNAL.md", f"Critical Error Resolution |ERROR:{error_id}|")
+        return _link("JOURNAL.md", f"{wording.RESOLUTION} |ERROR:{error_id}|")
 
     def _journal_result(self, spec: Spec, at: datetime, result: str) -> None:
         for entry in reversed(self.window):
@@ -512,12 +510,8 @@ class Writer:
                 entry.values = entry.values | {"Result": value}
                 self._journal_render(entry)
                 return
-        values = {
-            "What": encode(f"Resolution of {spec.description}"),
-            "Why": encode(f"{spec.severity} error affecting {spec.area}"),
-            "Result": result,
-        }
-        self._journal_add(format_time(at), spec.id, "Critical Error Resolution", values)
+        values = wording.resolution(spec.description, spec.severity, spec.area, result)
+        self._journal_add(format_time(at), spec.id, wording.RESOLUTION, values)
 
     # the commands
 
@@ -540,20 +534,14 @@ class Writer:
         block = Block(self._render("error_active.md.j2", values, id=spec.id))
         state = ErrorState(spec, block, at, [opened], last_seen=at)
         self.errors[spec.id] = state
-        kind = "Complete outage or critical failure" if spec.severity == "P0" else "Major failure"
-        journal = {
-            "What": encode(f"Investigation and resolution of {spec.description}"),
-            "Why": encode(f"{kind} ({spec.severity}) affecting {spec.area}"),
-        }
-        self._journal_add(stamp, spec.id, "Critical Error Investigation", journal)
+        journal = wording.investigation(spec.description, spec.severity, spec.area)
+        self._journal_add(stamp, spec.id, wording.INVESTIGATION, journal)
         self._journal_archive()
-        summary = spec.description.strip().split("\n", 1)[0]
-        summary = summary if len(summary) <= 80 else summary[:79] + "…"
         state.task = {
             "Task ID": f"TASK-{spec.id}",
-            "Title": encode(f"Resolve {summary}"),
+            "Title": wording.task_title(spec.description),
             "Status": "IN_PROGRESS",
-            "Priority": PRIORITY[spec.severity],
+            "Priority": wording.PRIORITY[spec.severity],
             "Error ID": spec.id,
             "Impact": encode(spec.impact),
         }
@@ -593,7 +581,7 @@ class Writer:
             "Root Cause": encode(spec.root_cause),
             "Solution": encode(spec.solution),
             "Fix Commit": fix.sha,
-            "Code Changes": _code_changes(fix.stats),
+            "Code Changes": wording.code_changes(fix.stats),
         }
         url = COMMIT_URL.replace("{sha}", fix.sha)
         state.link = f"[{fix.sha[:7]}]({url})"
@@ -624,16 +612,7 @@ class Writer:
         self._shape(state.block, "error_active.md.j2", values, complete=True)
         state.status, state.resolved, state.link = "active", None, ""
         state.task |= {"Status": "IN_PROGRESS"}
-        title = "Critical Error Regression" if kind == "regressed" else "Critical Error Reopened"
-        what = (
-            "Regression: seen again on code that contains the fix"
-            if kind == "regressed"
-            else ("Reopened" + (f": {reason}" if reason else ""))
-        )
-        journal = {
-            "What": encode(what),
-            "Why": encode(f"{spec.description} ({spec.severity}, {spec.area}) came back"),
-        }
+        title, journal = wording.comeback(kind, reason, spec.description, spec.severity, spec.area)
         self._journal_add(format_time(at), spec.id, title, journal)
         self._journal_archive()
 
@@ -701,19 +680,6 @@ def _append_entries(text: str, start: int, stop: int, entries: list[str]) -> str
     inserts them one at a time)."""
     at = content_end(text, start, stop)
     return text[:at] + "".join("\n" + e for e in entries) + text[at:]
-
-
-def _code_changes(files: list[tuple[str, int, int]]) -> str:
-    """As `ledger_tool.ledger._code_changes`."""
-    if not files:
-        return "no file changes in the fix commit"
-    shown = [f"{encode(p)} (+{a}/-{d})" for p, a, d in files[:MAX_LISTED_FILES]]
-    rest = files[MAX_LISTED_FILES:]
-    if rest:
-        added = sum(a for _, a, _ in rest)
-        deleted = sum(d for _, _, d in rest)
-        shown.append(f"and {len(rest)} more files (+{added}/-{deleted})")
-    return ", ".join(shown)
 
 
 def write_ledger(root: Path, plan: Plan) -> dict[str, str]:

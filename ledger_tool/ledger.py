@@ -17,7 +17,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger_tool import history, store
+from ledger_tool import history, store, wording
 from ledger_tool.block import Block, Slot, layout_of
 from ledger_tool.errors import LedgerError, ParseError
 from ledger_tool.errors_doc import ID_RE, ErrorsFile
@@ -40,10 +40,8 @@ if TYPE_CHECKING:
     from ledger_tool.gitio import TrailerCommit
 
 SEVERITIES = ("P0", "P1")
-PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 # Error fields the task mirrors under the same name.
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
-MAX_LISTED_FILES = 20
 _NUMBER = re.compile(r"\d{3,}")
 _JOURNAL_HEADING = re.compile(
     r"^ {0,3}### +(?P<title>[^\n]*?\|ERROR:(?P<id>ERR-\d{4}-\d\d-\d\d-\d{3,})\|)[ \t]*\r?$", re.M
@@ -234,7 +232,7 @@ class Ledger:
             for m in _JOURNAL_HEADING.finditer(store.read_text(path, str(path))):
                 if m.group("id") == error_id:
                     return self._link_to(path, m.group("title"))
-        title = f"Critical Error Resolution |ERROR:{error_id}|"
+        title = f"{wording.RESOLUTION} |ERROR:{error_id}|"
         return self._link_to(self.ws.path("journal"), title)
 
     def _link_to(self, path: Path, heading: str) -> str:
@@ -316,7 +314,7 @@ class Ledger:
         block = self.errors.block(entry.id)
         values = {"History": history.render_events(events)}
         if entry.fix_commit == old.commit:
-            values |= {"Fix Commit": fix.sha, "Code Changes": _code_changes(fix.files)}
+            values |= {"Fix Commit": fix.sha, "Code Changes": wording.code_changes(fix.files)}
         self._shape(block, "error_resolved.md.j2", values, complete=False)
         moved = self.entry_from(entry.id, block)
         self.errors.put(entry.id, block, entry.status, self._key(moved))
@@ -367,13 +365,9 @@ class Ledger:
 
     def _journal_investigation(self, entry: Entry, at: datetime) -> None:
         """The journal entry that opening an error writes."""
-        kind = "Complete outage or critical failure" if entry.severity == "P0" else "Major failure"
-        journal = {
-            "What": encode(f"Investigation and resolution of {entry.description}"),
-            "Why": encode(f"{kind} ({entry.severity}) affecting {entry.area}"),
-        }
+        journal = wording.investigation(entry.description, entry.severity, entry.area)
         stamp = format_time(at)
-        title = "Critical Error Investigation"
+        title = wording.INVESTIGATION
         self.journal.add_entry(
             stamp,
             self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=entry.id),
@@ -501,13 +495,11 @@ class Ledger:
         entry = read_entry(error_id, block, self.ws.tz, self.errors.path)
         self._row(entry, "")
         self._journal_investigation(entry, at)
-        summary = description.strip().split("\n", 1)[0]
-        summary = summary if len(summary) <= 80 else summary[:79] + "…"
         task = {
             "Task ID": f"TASK-{error_id}",
-            "Title": encode(f"Resolve {summary}"),
+            "Title": wording.task_title(description),
             "Status": "IN_PROGRESS",
-            "Priority": PRIORITY[severity],
+            "Priority": wording.PRIORITY[severity],
             "Error ID": error_id,
             "Impact": encode(impact),
         }
@@ -630,7 +622,7 @@ class Ledger:
         link = ""
         if fix is not None:
             values["Fix Commit"] = fix.sha
-            values["Code Changes"] = _code_changes(fix.files)
+            values["Code Changes"] = wording.code_changes(fix.files)
             link = f"[{fix.sha[:7]}]({fix.url})" if fix.url else fix.sha[:7]
         block.set_heading(f"### {error_id} (RESOLVED)")
         self._shape(block, "error_resolved.md.j2", values, complete=True)
@@ -682,16 +674,9 @@ class Ledger:
         self._row(active, "")
         self._task_status(entry.id, entry, {"Status": "IN_PROGRESS"})
         stamp = format_time(at)
-        title = "Critical Error Regression" if kind == "regressed" else "Critical Error Reopened"
-        what = (
-            "Regression: seen again on code that contains the fix"
-            if kind == "regressed"
-            else ("Reopened" + (f": {reason}" if reason else ""))
+        title, journal = wording.comeback(
+            kind, reason, entry.description, entry.severity, entry.area
         )
-        journal = {
-            "What": encode(what),
-            "Why": encode(f"{entry.description} ({entry.severity}, {entry.area}) came back"),
-        }
         self.journal.add_entry(
             stamp,
             self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=entry.id),
@@ -703,8 +688,8 @@ class Ledger:
         if found is None:  # the task was deleted or never made: make it again
             task = {
                 "Task ID": f"TASK-{error_id}",
-                "Title": encode(f"Resolve {entry.description.split(chr(10), 1)[0][:80]}"),
-                "Priority": PRIORITY.get(entry.severity, "HIGH"),
+                "Title": wording.task_title(entry.description),
+                "Priority": wording.PRIORITY.get(entry.severity, "HIGH"),
                 "Error ID": error_id,
                 **values,
             }
@@ -729,13 +714,9 @@ class Ledger:
             stamp,
             self._render(
                 "journal_entry.md.j2",
-                {
-                    "What": encode(f"Resolution of {entry.description}"),
-                    "Why": encode(f"{entry.severity} error affecting {entry.area}"),
-                    "Result": result,
-                },
+                wording.resolution(entry.description, entry.severity, entry.area, result),
                 time=stamp,
-                title="Critical Error Resolution",
+                title=wording.RESOLUTION,
                 id=error_id,
             ),
         )
@@ -754,15 +735,3 @@ def _numbers_used(text: str, day: str) -> set[int]:
             used.add(int(number.group(0)))
         pos = text.find(prefix, pos + 1)
     return used
-
-
-def _code_changes(files: tuple[tuple[str, int, int], ...]) -> str:
-    if not files:
-        return "no file changes in the fix commit"
-    shown = [f"{encode(p)} (+{a}/-{d})" for p, a, d in files[:MAX_LISTED_FILES]]
-    rest = files[MAX_LISTED_FILES:]
-    if rest:
-        added = sum(a for _, a, _ in rest)
-        deleted = sum(d for _, _, d in rest)
-        shown.append(f"and {len(rest)} more files (+{added}/-{deleted})")
-    return ", ".join(shown)
