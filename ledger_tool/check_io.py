@@ -31,9 +31,6 @@ class Git:
 
         return gitio.open_repo(self.ws.root)
 
-    def relative(self, name: str) -> str:
-        return self.ws.path(name).resolve().relative_to(self.ws.root.resolve()).as_posix()
-
     def missing(self, shas: list[str], memory: Memory) -> set[str] | None:
         """Fix commits the repository does not have (each SHA found once is remembered)."""
         unknown = [sha for sha in shas if sha not in memory.commits]
@@ -60,7 +57,7 @@ def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
     if index is not None:
         from ledger_tool import gitio
 
-        if not gitio.staged_paths(index, [repo.relative(name) for name in NAMES]):
+        if not gitio.staged_paths(index, [ws.relative(name) for name in NAMES]):
             return None
     texts: dict[str, tuple[str, str] | None] = {}
     for name in NAMES:
@@ -68,7 +65,7 @@ def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
         if index is not None:
             from ledger_tool import gitio
 
-            text = gitio.staged_text(index, repo.relative(name))
+            text = gitio.staged_text(index, ws.relative(name))
         if text is None and ws.path(name).is_file():
             text = store.read_text(ws.path(name), ws.display(name))
         texts[name] = None if text is None else (ws.display(name), text)

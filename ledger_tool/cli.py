@@ -218,7 +218,7 @@ def _numbers_on_branches(ws: Workspace, when: datetime) -> set[int]:
     repo = gitio.open_repo(ws.root)
     if repo is None:
         return set()
-    rel = ws.path("errors").resolve().relative_to(ws.root.resolve()).as_posix()
+    rel = ws.relative("errors")
     return gitio.numbers_on_branches(repo, rel, when.strftime("%Y-%m-%d"))
 
 
@@ -486,10 +486,6 @@ def check(
         click.get_current_context().exit(1)
 
 
-def _relative(ws: Workspace, name: str) -> str:
-    return ws.path(name).resolve().relative_to(ws.root.resolve()).as_posix()
-
-
 def _check_message(ws: Workspace, message_file: str) -> None:
     """The commit-msg hook: every ID in a Fixes:/Refs: trailer must name an error."""
     from ledger_tool import gitio
@@ -501,7 +497,7 @@ def _check_message(ws: Workspace, message_file: str) -> None:
     trailers = gitio.trailer_ids(repo, message_file)
     if not any(trailers.values()):
         return
-    text = gitio.staged_text(repo, _relative(ws, "errors"))
+    text = gitio.staged_text(repo, ws.relative("errors"))
     if text is None:
         from ledger_tool import store
 

@@ -32,3 +32,8 @@ class Workspace:
     def display(self, name: str) -> str:
         """How messages name the `errors`, `journal` or `tasks` file."""
         return str(getattr(self.config, f"{name}_file"))
+
+    def relative(self, name: str) -> str:
+        """The path of the `errors`, `journal` or `tasks` file from the repository's top, as
+        git names it."""
+        return self.path(name).resolve().relative_to(self.root.resolve()).as_posix()
