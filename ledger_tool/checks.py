@@ -24,8 +24,11 @@ from ledger_tool.scan import hidden_only
 from ledger_tool.textcodec import encode
 from ledger_tool.timefmt import format_time
 
+# Only `TASK-ERR-...` tasks are the tool's; a user's own `TASK-2025-07-22-012` is theirs.
 _TASK_LINE = re.compile(
-    r"\n\*\*Task ID\*\*:[ \t]*TASK-(\S+?)[ \t]*\r?$(?P<rest>(?:\n(?![ \t]*\r?$)[^\n]*)*)", re.M
+    r"\n\*\*Task ID\*\*:[ \t]*TASK-(ERR-\d{4}-\d\d-\d\d-\d{3,})[ \t]*\r?$"
+    r"(?P<rest>(?:\n(?![ \t]*\r?$)[^\n]*)*)",
+    re.M,
 )
 _TASK_STATUS = re.compile(r"\n\*\*Status\*\*:[ \t]*(\S*)")
 
@@ -111,8 +114,11 @@ def check(
     try:
         doc = ErrorsFile(path, text, strict=False)
     except ParseError as exc:
-        return [Problem(exc.path, exc.line, exc.code, exc.message)]
-    problems = [Problem(p.path, p.line, p.code, p.message) for p in doc.problems]
+        return [Problem(exc.path, exc.line, exc.code, exc.message + _adopt_hint(text))]
+    problems = [
+        Problem(p.path, p.line, p.code, p.message + (ADOPT_HINT if p.code == "LDG101" else ""))
+        for p in doc.problems
+    ]
     salt = f"{CACHE_VERSION}\0{config.timezone}\0{config.areas!r}\0".encode()
     fresh: dict[bytes, BlockResult] = {}
     entries: dict[str, Facts] = {}
@@ -143,11 +149,25 @@ def check(
     return sorted(problems)
 
 
+ADOPT_HINT = " (written by hand? `ledger adopt --dry-run` shows how it would be brought in)"
+# A label with the colon inside the bold (`**Status:** Active`), as people write fields by hand.
+_HAND_LABEL = re.compile(r"^\*\*[^*\n]+:\*\*", re.M)
+
+
+def _adopt_hint(text: str) -> str:
+    """Names `ledger adopt` when a file the ledger cannot read holds hand-written entries."""
+    from ledger_tool.adopt_hand import find_entries
+    from ledger_tool.scan import scan
+
+    return ADOPT_HINT.replace("it", "its entries", 1) if find_entries(scan(text), set()) else ""
+
+
 def _block_result(doc: ErrorsFile, error_id: str, config: Config, tz: tzinfo) -> BlockResult:
     try:
         entry = read_entry(error_id, doc.block(error_id), tz, doc.path, 1, free_text=False)
     except ParseError as exc:
-        return None, ((exc.line, exc.code, exc.message, False),)
+        hint = ADOPT_HINT if _HAND_LABEL.search(doc.block(error_id).text()) else ""
+        return None, ((exc.line, exc.code, exc.message + hint, False),)
     found = tuple(
         (p.line, p.code, p.message, p.warning) for p in _entry_problems(doc, entry, config)
     )
@@ -364,12 +384,15 @@ def _journal_problems(
         if outline.is_hidden(m.start()):
             continue
         found.add(m.group(1))
-        if m.group(1) not in doc.blocks:
+        # only an entry's heading claims an error; a mention in prose is the user's
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if m.group(1) not in doc.blocks and line.lstrip(" ").startswith("#"):
             yield Problem(
                 path,
                 outline.line_number(m.start()),
                 "LDG302",
-                f"|ERROR:{m.group(1)}| names no error in {doc.path}",
+                f"|ERROR:{m.group(1)}| names no error in {doc.path}; `ledger adopt` creates "
+                "it from this journal entry (`ledger adopt --dry-run` shows what it would do)",
             )
     for error_id in entries:
         if error_id not in found:

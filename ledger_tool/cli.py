@@ -130,30 +130,140 @@ def init(hooks: bool) -> None:
     """
     from ledger_tool import store
     from ledger_tool.config import DEFAULT_TOML, has_config
-    from ledger_tool.errors_doc import ErrorsFile
     from ledger_tool.render import read_packaged
 
     ws = _workspace()
     if hooks and store.git_dir(ws.root) is None:
         raise LedgerError(f"--hooks needs a git repository and {ws.root} is none; run `git init`")
     with store.locked(ws.root):
+        if ws.path("errors").exists():
+            _refuse_unreadable(ws)
         created: dict[Path, str] = {}
+        lines = []
         for name in ("errors", "journal", "tasks"):
             path = ws.path(name)
             if path.exists():
-                click.echo(f"kept     {ws.display(name)}")
+                lines.append(f"kept     {ws.display(name)}")
             else:
                 created[path] = read_packaged(f"{name.upper()}.md")
-                click.echo(f"created  {ws.display(name)}")
+                lines.append(f"created  {ws.display(name)}")
         if not has_config(ws.root):
             created[ws.root / ".ledger.toml"] = DEFAULT_TOML
-            click.echo("created  .ledger.toml")
-        errors = ws.path("errors")
-        if errors.exists():
-            ErrorsFile(ws.display("errors"), store.read_text(errors, ws.display("errors")))
+            lines.append("created  .ledger.toml")
         store.write_files(ws.root, created)
+    click.echo("\n".join(lines))
     if hooks:
         _install_hooks(ws)
+    from ledger_tool.adopt import journal_only
+
+    if missing := journal_only(ws):
+        shown = " ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        click.echo(
+            f"{ws.display('journal')} names {len(missing)} error(s) that {ws.display('errors')} "
+            f"lacks ({shown}): `ledger adopt --dry-run` shows how `ledger adopt` brings them in"
+        )
+
+
+def _refuse_unreadable(ws: Workspace) -> None:
+    """Refuse, creating nothing, an ERRORS.md the ledger cannot keep as it is; list every
+    problem at once and the next step."""
+    from ledger_tool import store
+    from ledger_tool.adopt import adopt as run_adopt
+    from ledger_tool.adopt import hand_written
+    from ledger_tool.errors import ParseError
+    from ledger_tool.errors_doc import ErrorsFile
+
+    display = ws.display("errors")
+    text = store.read_text(ws.path("errors"), display)
+    entries = hand_written(ws, text)
+    try:
+        ErrorsFile(display, text)
+        if not entries:
+            return
+    except ParseError as exc:
+        if not entries:
+            raise LedgerError(
+                f"{exc}\nnothing was created. {display} is not a ledger `ledger init` can keep: "
+                f"fix it, or set `errors_file` in .ledger.toml to keep your {display} as it is "
+                "and start the ledger in another file"
+            ) from None
+    found = run_adopt(ws, lambda sha: _has_commit(ws, sha))
+    lines = [
+        f"{display} holds {len(entries)} error entries written by hand that the ledger "
+        "cannot read as they are; nothing was created."
+    ]
+    if found.problems:
+        lines += [f"{p}:{n}: {m}" for p, n, m in found.problems]
+        lines.append(
+            f"Fix these, then `ledger adopt` rewrites {display} into the ledger's format "
+            "keeping every word (`ledger adopt --dry-run` first shows how);"
+        )
+    else:
+        lines.append(
+            f"Next: `ledger adopt --dry-run` shows how `ledger adopt` rewrites {display} "
+            "into the ledger's format, keeping every word;"
+        )
+    lines.append(
+        f"or set `errors_file` in .ledger.toml to keep your {display} as it is and start "
+        "the ledger in another file."
+    )
+    raise LedgerError("\n".join(lines))
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Say what it would do; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes and problems as JSON.")
+def adopt(dry_run: bool, as_json: bool) -> None:
+    """Bring the history the repository already keeps into the ledger.
+
+    \b
+    Errors only JOURNAL.md records (`### Title |ERROR:ERR-...|` entries) get their
+      ERRORS.md entry under that ID, dated by the journal, the journal entry linked.
+    A hand-written ERRORS.md (`### ERR-20251120-001: title`, `**Status:** Active`,
+      `**Severity:** High`, `## [ERR-20260307-001] title`, ...) is rewritten into the
+      ledger's blocks with every word of it kept.
+    Then the table rows, tasks and journal entries follow, as `ledger check --fix` makes them.
+    Nothing is written unless all of it can be: what cannot be mapped is listed as
+    PATH:LINE with what to do.  The rules are in docs/adopt.md.
+
+    \b
+        ledger adopt --dry-run      # what it would do
+        ledger adopt
+    """
+    from ledger_tool import store
+    from ledger_tool.adopt import adopt as run_adopt
+
+    ws = _workspace()
+    with store.locked(ws.root):
+        result = run_adopt(ws, lambda sha: _has_commit(ws, sha))
+        if not result.problems and not dry_run:
+            store.write_files(ws.root, result.changes)
+    files = sorted(p.relative_to(ws.root).as_posix() for p in result.changes)
+    if as_json:
+        problems = [{"path": p, "line": n, "message": m} for p, n, m in result.problems]
+        _print_json({"actions": result.actions, "files": files, "problems": problems})
+    else:
+        for line in result.problems or result.actions:
+            click.echo(line if not result.problems else f"{line[0]}:{line[1]}: {line[2]}")
+    if result.problems:
+        raise LedgerError(
+            f"nothing adopted: {len(result.problems)} problem(s) above; fix them in the files "
+            "and run `ledger adopt --dry-run` again"
+        )
+    if not as_json:
+        if not result.actions:
+            click.echo("nothing to adopt: every error the files name is in the ledger")
+        elif dry_run:
+            click.echo(f"dry run: would change {', '.join(files)}; run `ledger adopt` to do it")
+        else:
+            click.echo(f"adopted: {', '.join(files)} changed; `ledger check` passes")
+
+
+def _has_commit(ws: Workspace, sha: str) -> bool:
+    from ledger_tool import gitio
+
+    repo = gitio.open_repo(ws.root)
+    return repo is not None and not gitio.missing_commits(repo, [sha])
 
 
 @cli.command("open")

@@ -62,15 +62,20 @@ class Fix:
 class Ledger:
     """The three files as read for one command, and the edits it makes to them."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, errors_text: str | None = None) -> None:
+        """Read the ledger; `errors_text` stands in for ERRORS.md as a command rewrites it
+        (`ledger adopt`), the file on disk being what `changes()` compares with."""
         self.ws = ws
         path = ws.path("errors")
-        if not path.is_file():
+        if not path.is_file() and errors_text is None:
             raise LedgerError(
                 f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
             )
-        self.errors = ErrorsFile(ws.display("errors"), store.read_text(path, ws.display("errors")))
-        self._errors_on_disk = self.errors.text
+        on_disk = store.read_text(path, ws.display("errors")) if path.is_file() else ""
+        self.errors = ErrorsFile(
+            ws.display("errors"), on_disk if errors_text is None else errors_text
+        )
+        self._errors_on_disk = on_disk
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
@@ -474,7 +479,7 @@ class Ledger:
         if not description.strip():
             raise LedgerError("the description is empty; say in a few words what failed")
         day = at.strftime("%Y-%m-%d")
-        used = set(taken or ()) | _numbers_used(self.errors.text, day)
+        used = set(taken or ()) | _numbers_used(self.errors.text, day) | self._numbers_named(day)
         error_id = f"ERR-{day}-{max(used, default=0) + 1:03d}"
         stamp = format_time(at)
         values = {
@@ -547,6 +552,26 @@ class Ledger:
         section = entry.status
         self.errors.put(error_id, block, section, self._key(entry))
         return self.entry_from(error_id, block)
+
+    def _numbers_named(self, day: str) -> set[int]:
+        """Numbers of `day` that journal entries (`|ERROR:ID|`, also in the archive) or tasks
+        (`**Task ID**: TASK-ID`, `**Error ID**: ID`) already claim, in either spelling
+        (`ERR-2025-07-21-001`, `ERR-20250721-001`): a person may have recorded an error there
+        that ERRORS.md does not have yet, and a new error must not take its ID.  A mere
+        mention in some text claims nothing."""
+        spelled = rf"ERR-{day[:4]}-?{day[5:7]}-?{day[8:10]}-(\d{{3,}})"
+        in_journal = re.compile(rf"(?<!\\)\|ERROR:{spelled}(?<!\\)\|")
+        in_tasks = re.compile(
+            rf"^(?:[-*] )?\*\*(?:Task ID\*\*:[ \t]*TASK-|Error ID\*\*:[ \t]*){spelled}", re.M
+        )
+        journals = [self.journal.text]
+        folder = self.ws.root / self.ws.config.journal_archive_dir
+        if folder.is_dir():  # an entry is archived in its month or later
+            journals += [
+                store.read_text(p, str(p)) for p in folder.glob("*.md") if p.stem >= day[:7]
+            ]
+        found = {n for text in journals for n in in_journal.findall(text)}
+        return {int(n) for n in found | set(in_tasks.findall(self.tasks.text))}
 
     def _key(self, entry: Entry) -> tuple[str, str]:
         when = entry.resolved if entry.status == "resolved" else entry.first_seen
@@ -699,9 +724,19 @@ class Ledger:
         self._shape(block, "task.md.j2", values, complete=False)
         self.tasks.replace(span, block)
 
+    def _latest_own_journal_block(self, error_id: str) -> tuple[Block, tuple[int, int]] | None:
+        """The newest journal entry of the error that the tool wrote (a person's own
+        `### My fix |ERROR:...|` entry is theirs and is never edited)."""
+        text = self.journal.text
+        for start, end in reversed(self.journal.error_blocks.get(error_id, [])):
+            title = text[start : text.find("\n", start)].lstrip("# ").split("|ERROR:")[0]
+            if title.strip() in wording.OWN_TITLES:
+                return Block(text[start:end]), (start, end)
+        return None
+
     def _journal_result(self, entry: Entry, at: datetime, result: str) -> None:
         error_id = entry.id
-        found = self.journal.latest_block(error_id)
+        found = self._latest_own_journal_block(error_id)
         if found is not None:
             block, span = found
             old = block.get("Result")

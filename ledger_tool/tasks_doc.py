@@ -18,6 +18,7 @@ from ledger_tool.splice import Edit
 _TASK_ID_LINE = r"\n\*\*Task ID\*\*:[ \t]*TASK-({id})[ \t]*\r?$"
 _SECTION = re.compile(r"\n {0,3}#{1,2}(?:[ \t]|\r?$)", re.M)  # a level-1 or -2 heading line
 _STATUS = re.compile(r"^\*\*Status\*\*:[ \t]*(\S*)", re.M)
+_FOOTER = re.compile(r"(?:^|\n) {0,3}-{3,}[ \t]*\r?\n(?:(?! {0,3}#)[^\n]*(?:\n|\Z)){1,3}\Z")
 _ANY_TASK = re.compile(_TASK_ID_LINE.format(id=r"ERR-\d{4}-\d\d-\d\d-\d{3,}"), re.M)
 
 
@@ -103,10 +104,22 @@ class TasksFile:
                 return
             last = at
         if last is None:
+            end = self._footer_start()
+            if end is not None:
+                self._edits.append(splice.insert_before(end, task, self.newline))
+                return
             end = splice.content_end(self.text, 0, len(self.text))
         else:
             end = self._span(last)[1]
         self._edits.append(splice.insert_after(self.text, end, task, self.newline))
+
+    def _footer_start(self) -> int | None:
+        """Where a closing footer starts: a last `---` line followed only by lines that are no
+        heading (`---` then `*Task management powered by ...*`); a new task goes above it."""
+        m = _FOOTER.search(self.text)
+        if m is None or self.outline.is_hidden(m.start()):
+            return None
+        return m.start() + (self.text[m.start()] == "\n")
 
     def render(self) -> str:
         return splice.apply(self.text, self._edits)

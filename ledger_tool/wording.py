@@ -8,6 +8,10 @@ from ledger_tool.textcodec import encode
 PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
 INVESTIGATION = "Critical Error Investigation"
 RESOLUTION = "Critical Error Resolution"
+REGRESSION = "Critical Error Regression"
+REOPENED = "Critical Error Reopened"
+# The journal entries the tool writes; an entry under any other title is the user's, never edited.
+OWN_TITLES = (INVESTIGATION, RESOLUTION, REGRESSION, REOPENED)
 MAX_LISTED_FILES = 20
 
 
@@ -34,12 +38,9 @@ def comeback(
 ) -> tuple[str, dict[str, str]]:
     """Title and values of the journal entry of a regression or a reopening."""
     if kind == "regressed":
-        title, what = (
-            "Critical Error Regression",
-            "Regression: seen again on code that contains the fix",
-        )
+        title, what = REGRESSION, "Regression: seen again on code that contains the fix"
     else:
-        title, what = "Critical Error Reopened", "Reopened" + (f": {reason}" if reason else "")
+        title, what = REOPENED, "Reopened" + (f": {reason}" if reason else "")
     values = {
         "What": encode(what),
         "Why": encode(f"{description} ({severity}, {area}) came back"),
