@@ -14,6 +14,7 @@ from dataclasses import dataclass
 _FIELD = re.compile(r"(?P<bullet>[-*] )?\*\*(?P<name>[^*\n]+?)\*\*:(?P<value>.*)")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|\r?$)")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Block:
         names = [slot.name.lower() for slot in layout]
         spans = self.spans()
         index = names.index(name.lower()) if name.lower() in names else -1
+        after_list = False
         if index >= 0:
             slot = layout[index]
             at, new_paragraph = 1, slot.new_paragraph
@@ -125,6 +127,7 @@ class Block:
                 if names[back] in spans:
                     at = spans[names[back]].stop
                     new_paragraph = any(s.new_paragraph for s in layout[back + 1 : index + 1])
+                    after_list = _ends_in_list(self.lines[spans[names[back]].first : at])
                     break
         else:
             slot = Slot(name, False, True)
@@ -132,7 +135,9 @@ class Block:
             at, new_paragraph = (history.first if history else len(self.lines)), True
         blank = "\r" if self.cr else ""
         new = self._field_lines(slot.name, slot.bullet, raw)
-        if new_paragraph and at > 1 and self.lines[at - 1].strip():
+        # a `**Field**:` line right under a list item would render inside it (a lazy continuation)
+        apart = new_paragraph or (after_list and not slot.bullet)
+        if apart and at > 1 and self.lines[at - 1].strip():
             new.insert(0, blank)
         if at < len(self.lines) and self.lines[at].strip():
             # the field that follows stays in our paragraph only if the template says so
@@ -144,6 +149,29 @@ class Block:
                 new.append(blank)
         self.lines[at:at] = new
         self._spans = None
+
+
+def _ends_in_list(lines: list[str]) -> bool:
+    """True when the last of `lines` (a field's lines) is inside a list item, so that a
+    paragraph line written right under it would continue the item instead of starting anew."""
+    indent = -1  # the content indent of the open list item; -1 when none is open
+    fence: str | None = None
+    for line in lines:
+        if fence is not None:
+            bare = line.strip()
+            if bare.startswith(fence) and not bare.strip(fence[0]):
+                fence = None
+            continue
+        item = _LIST_ITEM.match(line)
+        if item is not None:
+            indent = item.end()
+            continue
+        opening = _FENCE.match(line.lstrip(" "))  # a fence in an item may be indented further
+        if opening is not None:
+            fence = opening.group(1)
+            if len(line) - len(line.lstrip(" ")) < indent:
+                indent = -1  # a fence outside the item ends the list
+    return indent >= 0 and fence is None
 
 
 def _find_fields(lines: list[str]) -> dict[str, FieldSpan]:

@@ -791,13 +791,14 @@ def renumber(old: str, new: str, as_json: bool) -> None:
 
     NEW keeps OLD's date and must be free here and on every branch this clone knows.  When a
     merge stopped because both branches opened an error under one ID: abort the merge, renumber
-    the error on your branch to the free ID the message names, commit, and merge again.
+    the error on your branch to the free ID the message names, commit, and merge again.  When
+    OLD heads two blocks (`ledger check` says LDG102), the later one is renumbered, with its
+    table row and task when OLD has two of them; journal entries naming OLD stay as they are.
 
     \b
         ledger renumber ERR-2026-11-20-001 ERR-2026-11-20-002
     """
     from ledger_tool import merge, store
-    from ledger_tool.ledger import Ledger
 
     ws = _workspace()
     old, new = _normal_id(old), _normal_id(new)
@@ -811,15 +812,19 @@ def renumber(old: str, new: str, as_json: bool) -> None:
     except ValueError:
         taken = set()  # not an ID: the core says so
     with store.locked(ws.root):
-        ledger = Ledger(ws)
+        ledger = merge.ledger_reading_duplicates(ws)
         ledger.errors.check_key_fields()
-        changes = merge.renumber(ledger, old, new, taken)
-        store.write_files(ws.root, changes)
-    files = sorted(p.relative_to(ws.root).as_posix() for p in changes)
+        done = merge.renumber(ledger, old, new, taken)
+        store.write_files(ws.root, done.changes)
+    files = sorted(p.relative_to(ws.root).as_posix() for p in done.changes)
+    where = "" if done.line is None else f" at {ws.display('errors')}:{done.line}"
     if as_json:
-        _print_json({"old": old, "new": new, "files": files})
-    else:
-        click.echo(f"{old} is now {new} ({', '.join(files)})")
+        line = {} if done.line is None else {"line": done.line, "notes": done.notes}
+        _print_json({"old": old, "new": new, "files": files, **line})
+        return
+    click.echo(f"{old}{where} is now {new} ({', '.join(files)})")
+    for note in done.notes:
+        click.echo(f"note: {note}")
 
 
 @cli.command("merge-driver", hidden=True)

@@ -7,7 +7,7 @@ The tool owns the table's rows and the `### ERR-...` blocks inside `## Active Er
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -74,7 +74,11 @@ def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[in
 
 @cache
 def _field_line(name: str) -> re.Pattern[str]:
-    return re.compile(rf"^\*\*{re.escape(name)}\*\*:[ \t]*(.*?)[ \t]*\r?$", re.M)
+    # the spellings that reading a block accepts (a list item, any case), so that placing a block
+    # by this value agrees with where `ledger check` wants it
+    return re.compile(
+        rf"^(?:[-*] )?\*\*[ \t]*{re.escape(name)}[ \t]*\*\*:[ \t]*(.*?)[ \t]*\r?$", re.M | re.I
+    )
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -118,6 +122,8 @@ class ErrorsFile:
         self.sections: dict[str, Section] = {}
         self.blocks: dict[str, BlockRef] = {}
         self.order: dict[str, list[str]] = {"active": [], "resolved": []}
+        # later blocks under an ID already taken (read only with `strict` off): `ledger renumber`
+        self.duplicates: dict[str, list[BlockRef]] = {}
         self.rows_at: int | None = None  # where the rows start (the line after |---|)
         self.rows_end = 0
         self._edits: list[Edit] = []
@@ -194,6 +200,11 @@ class ErrorsFile:
                 self._problem(self.error(h.start, message, "LDG101"))
                 continue
             error_id = m.group("id")
+            stop = min(stops[i], self.sections[section].stop)
+            j = bisect_right(breaks, h.start)
+            if j < len(breaks):
+                stop = min(stop, breaks[j])
+            ref = BlockRef(error_id, section, h.start, stop, self.text)
             if error_id in self.blocks:
                 first = self.line_of(error_id)
                 message = (
@@ -201,12 +212,9 @@ class ErrorsFile:
                     f"renumber one of them with `ledger renumber {error_id} NEW-ID`"
                 )
                 self._problem(self.error(h.start, message, "LDG102"))
+                self.duplicates.setdefault(error_id, []).append(ref)
                 continue
-            stop = min(stops[i], self.sections[section].stop)
-            j = bisect_right(breaks, h.start)
-            if j < len(breaks):
-                stop = min(stop, breaks[j])
-            self.blocks[error_id] = BlockRef(error_id, section, h.start, stop, self.text)
+            self.blocks[error_id] = ref
             self.order[section].append(error_id)
 
     def line_of(self, error_id: str) -> int:
@@ -261,6 +269,13 @@ class ErrorsFile:
         if bad is not None:
             raise self.error(*bad, code="LDG104")
 
+    def rows_of(self, error_id: str) -> list[tuple[int, int]]:
+        """Every table row of an ID, in file order (`rows` keeps only the first)."""
+        if self.rows_at is None:
+            return []
+        found = _ROW.finditer(self.text, self.rows_at, self.rows_end)
+        return [(m.start(), m.end()) for m in found if m.group(1) == error_id]
+
     def row_cells(self, error_id: str) -> list[str]:
         start, end = self.rows[error_id]
         line = self.text[start:end].strip()
@@ -299,7 +314,9 @@ class ErrorsFile:
             self._edits.append(Edit(ref.start, ref.end, text))
             return
         if ref is not None:
-            self._edits.append(splice.removal(self.text, ref.start, ref.end))
+            self._edits.append(self._removal(ref))
+        if not text.endswith("\n"):  # it ended the file, which has no final newline
+            text += self.newline
         others = [i for i in self.order[section] if i != error_id]
         lo, hi = 0, len(others)
         if relocate:  # the section may be out of order: take the first older block
@@ -310,17 +327,87 @@ class ErrorsFile:
                 lo = mid + 1
             else:
                 hi = mid
+        rule = self._separator(section) if others else None
+        nl = self.newline
         if lo < len(others):
             at = self.blocks[others[lo]].start
-            self._edits.append(splice.insert_before(at, text, self.newline))
-        else:
+            below = f"{nl}{rule}{nl}" if rule else ""
+            self._edits.append(splice.insert_before(at, text + below, nl))
+        elif others:
+            above = f"{rule}{nl}{nl}" if rule else ""
+            at = self.blocks[others[-1]].end
+            self._edits.append(splice.insert_after(self.text, at, above + text, nl))
+        else:  # an empty section: after its lead, above a closing `---`
             sec = self.sections[section]
-            last: int | None = self.blocks[others[-1]].end if others else None
-            if last is None:  # an empty section: after its lead, above a closing `---`
-                breaks = [b for b in self.outline.breaks if sec.start < b < sec.stop]
-                last = splice.content_end(self.text, sec.start, min([sec.stop, *breaks]))
-            at = last
-            self._edits.append(splice.insert_after(self.text, at, text, self.newline))
+            breaks = [b for b in self.outline.breaks if sec.start < b < sec.stop]
+            at = splice.content_end(self.text, sec.start, min([sec.stop, *breaks]))
+            self._edits.append(splice.insert_after(self.text, at, text, nl))
+
+    # -- thematic breaks between blocks -----------------------------------------------------
+    # Many hand-kept ledgers put a `---` line between error blocks.  A block that moves takes one
+    # such separator with it and gets one where it lands, so that none is doubled, none is left
+    # right under a section's lead or at its end, and a section without them gets none.  A break
+    # with no block on one side (the seed's `---` that closes the Resolved section) stays.
+
+    def _rule_after(self, at: int, ceiling: int) -> int | None:
+        """When the first non-blank line from `at` is a thematic break (before `ceiling`): the
+        offset past it and the blank lines that follow it."""
+        breaks = self.outline.breaks
+        j = bisect_left(breaks, at)
+        if j == len(breaks) or breaks[j] >= ceiling or self.text[at : breaks[j]].strip():
+            return None
+        after = _line_end(self.text, breaks[j])
+        rest = self.text[after:ceiling]
+        skip = len(rest) - len(rest.lstrip())
+        return ceiling if skip == len(rest) else splice.line_start(self.text, after + skip)
+
+    def _rule_before(self, at: int, floor: int) -> int | None:
+        """When the last non-blank line above `at` (from `floor`) is a thematic break: the offset
+        where the blank lines above it begin."""
+        breaks = self.outline.breaks
+        j = bisect_left(breaks, at) - 1
+        if j < 0 or breaks[j] < floor or self.text[_line_end(self.text, breaks[j]) : at].strip():
+            return None
+        return splice.content_end(self.text, floor, breaks[j])
+
+    def _separator(self, section: str) -> str | None:
+        """The break line (as written) that separates two blocks of `section`; in a section of
+        fewer than two blocks, one that separates blocks of the other section."""
+        ids = self.order[section]
+        if len(ids) < 2:
+            other = "resolved" if section == "active" else "active"
+            return self._separator(other) if len(self.order[other]) >= 2 else None
+        sec = self.sections[section]
+        breaks = self.outline.breaks
+        for b in breaks[bisect_left(breaks, sec.heading_end) : bisect_left(breaks, sec.stop)]:
+            i = bisect_right(ids, b, key=lambda error_id: self.blocks[error_id].start)
+            if 0 < i < len(ids):
+                above, below = self.blocks[ids[i - 1]], self.blocks[ids[i]]
+                if self._rule_after(above.end, below.start) == below.start:
+                    return self.text[b : _line_end(self.text, b)].rstrip("\r\n")
+        return None
+
+    def _removal(self, ref: BlockRef) -> Edit:
+        """Take a block out of its section, with the separator next to it when leaving that one
+        would double a break or leave one under the section's lead or at its end."""
+        ids = self.order[ref.section]
+        k = ids.index(ref.id)
+        above = self.blocks[ids[k - 1]] if k > 0 else None
+        below = self.blocks[ids[k + 1]] if k + 1 < len(ids) else None
+        if below is not None:
+            if self._rule_after(ref.end, below.start) == below.start:
+                return Edit(ref.start, below.start, "")
+            return splice.removal(self.text, ref.start, ref.end)
+        sec = self.sections[ref.section]
+        start = self._rule_before(ref.start, above.end if above else sec.heading_end)
+        closing = self._rule_after(ref.end, sec.stop) is not None
+        if start is None or (above is None and not closing):
+            return splice.removal(self.text, ref.start, ref.end)
+        return splice.cut(self.text, start, ref.end)
+
+    def rewrite(self, start: int, end: int, text: str) -> None:
+        """Replace `text[start:end]` (a block or a row the parse set aside) with `text`."""
+        self._edits.append(Edit(start, end, text))
 
     def put_rows(self, rows: list[list[str]]) -> None:
         """Replace every table row with `rows` (already in order)."""

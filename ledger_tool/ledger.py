@@ -352,7 +352,7 @@ class Ledger:
         changes = self._fix_placement()
         entries = self.entries()
         changes += self._fix_table(entries)
-        journal_refs = set(ERROR_REF.findall(self.journal.text)) | self._archived_refs()
+        journal_refs = self._journal_refs() | self._archived_refs()
         task_status = self.tasks.statuses()
         for entry in sorted(entries, key=self._key_first_seen):
             if entry.id not in journal_refs and entry.first_seen is not None:
@@ -377,6 +377,15 @@ class Ledger:
             stamp,
             self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=entry.id),
         )
+
+    def _journal_refs(self) -> set[str]:
+        """The errors JOURNAL.md refers to, as `ledger check` counts them: a `|ERROR:ID|` in a
+        code fence or an HTML comment is no entry, so the error still gets one."""
+        from ledger_tool.scan import hidden_only
+
+        text = self.journal.text
+        outline = hidden_only(text)
+        return {m.group(1) for m in ERROR_REF.finditer(text) if not outline.is_hidden(m.start())}
 
     def _archived_refs(self) -> set[str]:
         folder = self.ws.root / self.ws.config.journal_archive_dir

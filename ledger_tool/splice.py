@@ -46,16 +46,24 @@ def content_end(text: str, start: int, stop: int) -> int:
     return stop if newline < 0 else newline + 1
 
 
+def cut(text: str, start: int, end: int) -> Edit:
+    """Remove the lines at [start, end); at the end of a file that has no final newline, the
+    newline before them goes too, so that the file still ends without one."""
+    if end == len(text) and not text.endswith("\n") and start > 0 and text[start - 1] == "\n":
+        start -= 2 if text[start - 2 : start] == "\r\n" else 1
+    return Edit(start, end, "")
+
+
 def removal(text: str, start: int, end: int) -> Edit:
     """Remove the entry at [start, end) together with one blank line that separated it."""
     if start > 0:
         previous = line_start(text, start - 1)
         if not text[previous:start].strip():
-            return Edit(previous, end, "")
+            return cut(text, previous, end)
     following = text.find("\n", end)
     if following >= 0 and not text[end:following].strip():
         return Edit(start, following + 1, "")
-    return Edit(start, end, "")
+    return cut(text, start, end)
 
 
 def insert_before(offset: int, entry: str, newline: str) -> Edit:

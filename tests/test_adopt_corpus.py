@@ -335,6 +335,7 @@ def test_a_hand_written_entry_keeps_its_text_through_the_lifecycle(
 
     theirs = block(adopted)[block(adopted).index("**Error Pattern**:") :]
     assert [line for line in block(after) if line in theirs] == theirs
+    assert "- [x] Error reproduced consistently\n- [ ] Root cause identified\n\n" in after
     assert run_ledger("check", cwd=handwritten).code == 0
     figures = run_ledger(
         "metrics", "--since", "2025-11-17", "--until", "2025-11-24", "--json", cwd=handwritten
