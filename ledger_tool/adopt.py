@@ -294,17 +294,12 @@ def _journal_only(ledger: Ledger, taken: set[str]) -> dict[str, list[Sighting]]:
     """The journal's `|ERROR:ID|` entries (JOURNAL.md and its archive) whose ID ERRORS.md lacks,
     by ID, oldest first."""
     found: dict[str, list[Sighting]] = {}
-    paths = [ledger.ws.path("journal")]
-    folder = ledger.ws.root / ledger.ws.config.journal_archive_dir
-    paths += sorted(folder.glob("*.md")) if folder.is_dir() else []
-    for path in paths:
-        if path == paths[0]:
-            journal = ledger.journal
-        elif path.is_file():
-            journal = JournalFile(str(path), store.read_text(path, str(path)))
-        else:
-            continue
-        for sighting in _sightings(journal, path, ledger.ws):
+    journals = [(ledger.ws.path("journal"), ledger.journal)]
+    journals += [
+        (p, JournalFile(str(p), store.read_text(p, str(p)))) for p in ledger.ws.archive_files()
+    ]
+    for path, journal in journals:
+        for sighting in _sightings(journal, path, ledger.ws.tz):
             error_id = ERROR_REF.search(sighting.title)
             known = error_id is None or error_id.group(1) in ledger.errors.blocks
             if error_id is not None and not known and error_id.group(1) not in taken:
@@ -319,23 +314,17 @@ def _when(sighting: Sighting) -> tuple[bool, str]:
     return sighting.at is None, format_time(sighting.at) if sighting.at else ""
 
 
-def _sightings(journal: JournalFile, path: Path, ws: Workspace) -> list[Sighting]:
-    outline = scan(journal.text, levels=3)
+def _sightings(journal: JournalFile, path: Path, tz: tzinfo) -> list[Sighting]:
+    """Every `|ERROR:ID|` entry of one journal file (its headings are never inside fences)."""
+    lines = Outline(journal.text)  # only to count lines
     out = []
     for spans in journal.error_blocks.values():
         for start, end in spans:
-            if outline.is_hidden(start):
-                continue
             time = next((t for t, s, stop in journal.entries if s <= start < stop), None)
-            at = None
-            if time is not None:
-                at = datetime.fromisoformat(time).replace(tzinfo=ws.tz)
+            at = None if time is None else datetime.fromisoformat(time).replace(tzinfo=tz)
             heading = journal.text[start : journal.text.find("\n", start)].strip("#\r ").strip()
-            out.append(
-                Sighting(
-                    at, path, outline.line_number(start), heading, Block(journal.text[start:end])
-                )
-            )
+            block = Block(journal.text[start:end])
+            out.append(Sighting(at, path, lines.line_number(start), heading, block))
     return out
 
 
@@ -417,11 +406,8 @@ def _still_failing(
 
     errors = text("errors")
     assert errors is not None
-    folder = ws.root / ws.config.journal_archive_dir
-    archived = sorted({*changes, *(folder.glob("*.md") if folder.is_dir() else [])})
-    archive = "".join(
-        changes.get(p) or store.read_text(p, str(p)) for p in archived if p.parent == folder
-    )
+    archived = sorted({*(p for p in changes if p.parent == ws.archive_dir), *ws.archive_files()})
+    archive = "".join(changes.get(p) or store.read_text(p, str(p)) for p in archived)
     sources = Sources(errors, text("journal"), text("tasks"), archive)
     found = check(sources, ws.config, ws.tz, lambda shas: set())
     return [

@@ -72,7 +72,5 @@ def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
     errors = texts["errors"]
     if errors is None:
         raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
-    folder = ws.root / ws.config.journal_archive_dir
-    archived = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    archive = "".join(store.read_text(path, str(path)) for path in archived)
+    archive = "".join(store.read_text(path, str(path)) for path in ws.archive_files())
     return Sources(errors, texts["journal"], texts["tasks"], archive)

@@ -150,6 +150,7 @@ def check(
 
 
 ADOPT_HINT = " (written by hand? `ledger adopt --dry-run` shows how it would be brought in)"
+_ADOPT_FILE_HINT = "; it holds entries written by hand: `ledger adopt --dry-run` shows how they would be brought in"
 # A label with the colon inside the bold (`**Status:** Active`), as people write fields by hand.
 _HAND_LABEL = re.compile(r"^\*\*[^*\n]+:\*\*", re.M)
 
@@ -159,7 +160,7 @@ def _adopt_hint(text: str) -> str:
     from ledger_tool.adopt_hand import find_entries
     from ledger_tool.scan import scan
 
-    return ADOPT_HINT.replace("it", "its entries", 1) if find_entries(scan(text), set()) else ""
+    return _ADOPT_FILE_HINT if find_entries(scan(text), set()) else ""
 
 
 def _block_result(doc: ErrorsFile, error_id: str, config: Config, tz: tzinfo) -> BlockResult:

@@ -62,9 +62,11 @@ class Fix:
 class Ledger:
     """The three files as read for one command, and the edits it makes to them."""
 
-    def __init__(self, ws: Workspace, errors_text: str | None = None) -> None:
+    def __init__(self, ws: Workspace, errors_text: str | None = None, strict: bool = True) -> None:
         """Read the ledger; `errors_text` stands in for ERRORS.md as a command rewrites it
-        (`ledger adopt`), the file on disk being what `changes()` compares with."""
+        (`ledger adopt`), the file on disk being what `changes()` compares with.  Without
+        `strict`, a malformed heading or a repeated ID is set aside in `errors.problems` (as
+        `ledger check` reads the file) instead of refused."""
         self.ws = ws
         path = ws.path("errors")
         if not path.is_file() and errors_text is None:
@@ -72,9 +74,8 @@ class Ledger:
                 f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
             )
         on_disk = store.read_text(path, ws.display("errors")) if path.is_file() else ""
-        self.errors = ErrorsFile(
-            ws.display("errors"), on_disk if errors_text is None else errors_text
-        )
+        text = on_disk if errors_text is None else errors_text
+        self.errors = ErrorsFile(ws.display("errors"), text, strict)
         self._errors_on_disk = on_disk
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
@@ -176,9 +177,8 @@ class Ledger:
         kept, moved = archive(journal_text, self.ws.config.journal_max_lines)
         out = {self.ws.path("journal"): kept}
         newline = self.journal.newline
-        folder = self.ws.root / self.ws.config.journal_archive_dir
         for month, chunks in moved.items():
-            path = folder / f"{month}.md"
+            path = self.ws.archive_dir / f"{month}.md"
             old = store.read_text(path, str(path)) if path.exists() else archive_header(month)
             out[path] = merge_archive(old, chunks, newline)
             self._moved += [(path, chunk) for chunk in chunks]
@@ -232,8 +232,7 @@ class Ledger:
         if found:
             heading = self.journal.text[found[0][0] : self.journal.text.find("\n", found[0][0])]
             return self._link_to(self.ws.path("journal"), heading.strip("#\r ").strip())
-        folder = self.ws.root / self.ws.config.journal_archive_dir
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        for path in self.ws.archive_files():
             for m in _JOURNAL_HEADING.finditer(store.read_text(path, str(path))):
                 if m.group("id") == error_id:
                     return self._link_to(path, m.group("title"))
@@ -388,9 +387,8 @@ class Ledger:
         return {m.group(1) for m in ERROR_REF.finditer(text) if not outline.is_hidden(m.start())}
 
     def _archived_refs(self) -> set[str]:
-        folder = self.ws.root / self.ws.config.journal_archive_dir
         refs: set[str] = set()
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        for path in self.ws.archive_files():
             refs |= set(ERROR_REF.findall(store.read_text(path, str(path))))
         return refs
 
@@ -573,12 +571,10 @@ class Ledger:
         in_tasks = re.compile(
             rf"^(?:[-*] )?\*\*(?:Task ID\*\*:[ \t]*TASK-|Error ID\*\*:[ \t]*){spelled}", re.M
         )
-        journals = [self.journal.text]
-        folder = self.ws.root / self.ws.config.journal_archive_dir
-        if folder.is_dir():  # an entry is archived in its month or later
-            journals += [
-                store.read_text(p, str(p)) for p in folder.glob("*.md") if p.stem >= day[:7]
-            ]
+        journals = [self.journal.text]  # an entry is archived in its month or later
+        journals += [
+            store.read_text(p, str(p)) for p in self.ws.archive_files() if p.stem >= day[:7]
+        ]
         found = {n for text in journals for n in in_journal.findall(text)}
         return {int(n) for n in found | set(in_tasks.findall(self.tasks.text))}
 

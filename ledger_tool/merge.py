@@ -755,20 +755,10 @@ def ledger_reading_duplicates(ws: Workspace) -> Ledger:
     (`ErrorsFile.duplicates`), as `ledger check` reads the file; any other problem is refused."""
     from ledger_tool.ledger import Ledger
 
-    try:
-        return Ledger(ws)
-    except ParseError as exc:
-        if exc.code != "LDG102":
-            raise
-    doc = ErrorsFile(
-        ws.display("errors"), store.read_text(ws.path("errors"), ws.display("errors")), False
-    )
-    refused = next((p for p in doc.problems if p.code != "LDG102"), None)
+    ledger = Ledger(ws, strict=False)
+    refused = next((p for p in ledger.errors.problems if p.code != "LDG102"), None)
     if refused is not None:
         raise refused
-    later = [Edit(r.start, r.end, "") for refs in doc.duplicates.values() for r in refs]
-    ledger = Ledger(ws, splice.apply(doc.text, later))  # parses: each ID once
-    ledger.errors = doc
     return ledger
 
 
@@ -831,8 +821,7 @@ def _refuse_taken(ledger: Ledger, old: str, new: str, taken: Iterable[int]) -> N
 
 def _archive_files(ledger: Ledger, changes: dict[Path, str]) -> Iterable[tuple[Path, str]]:
     """The journal archive's files and their texts (as this command is changing them)."""
-    folder = ledger.ws.root / ledger.ws.config.journal_archive_dir
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in ledger.ws.archive_files():
         yield path, changes.get(path) or store.read_text(path, str(path))
 
 

@@ -33,6 +33,16 @@ class Workspace:
         """How messages name the `errors`, `journal` or `tasks` file."""
         return str(getattr(self.config, f"{name}_file"))
 
+    @property
+    def archive_dir(self) -> Path:
+        """The folder whole old journal entries move to (`JOURNAL_ARCHIVE/YYYY-MM.md`)."""
+        return self.root / self.config.journal_archive_dir
+
+    def archive_files(self) -> list[Path]:
+        """The journal archive's monthly files, oldest month first."""
+        folder = self.archive_dir
+        return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
     def relative(self, name: str) -> str:
         """The path of the `errors`, `journal` or `tasks` file from the repository's top, as
         git names it."""

@@ -349,6 +349,9 @@ def test_an_agents_learning_log_is_adopted_with_its_duplicate_id_renumbered(
 ) -> None:
     _repo_with(repo, "learnings", errors_at=".learnings/ERRORS.md")
     (repo / ".ledger.toml").write_text('errors_file = ".learnings/ERRORS.md"\n')
+    before = run_ledger("check", cwd=repo)
+    assert before.code == 1
+    assert "it holds entries written by hand: `ledger adopt --dry-run`" in before.stdout
     result = run_ledger("adopt", cwd=repo)
     assert result.code == 0, result.stderr
     assert "as ERR-2026-03-07-002 (ERR-2026-03-07-001 is taken)" in result.stdout
