@@ -426,20 +426,29 @@ def resolve(
 ) -> None:
     """Resolve an error: move it to Resolved with its fix, complete its task, journal the result.
 
+    An error resolved earlier without a fix commit (by hand, or adopted) takes its fix commit
+    from --commit; its resolution keeps its time.
+
     \b
         ledger resolve ERR-2026-11-20-001 --commit HEAD --root-cause "batch too large"
     """
     ws = _workspace()
     when = _when(ws, at)
     fix = _fix(ws, rev) if rev else None
-    entry = _change(
-        ws, lambda ledger: ledger.resolve(_normal_id(error_id), when, fix, root_cause, solution)
-    )
+    known = _normal_id(error_id)
+
+    def act(ledger: Ledger) -> tuple[bool, Entry]:
+        was_resolved = ledger.entry(known).status == "resolved"
+        return was_resolved, ledger.resolve(known, when, fix, root_cause, solution)
+
+    was_resolved, entry = _change(ws, act)
     if as_json:
         _print_json(entry.as_json())
-        return
-    took = entry.fields.get("Resolution Time", "")
-    click.echo(f"{entry.id} resolved{f' after {took}' if took else ''}")
+    elif was_resolved and entry.fix_commit:
+        click.echo(f"{entry.id}: fix commit {entry.fix_commit[:7]} recorded")
+    else:
+        took = entry.fields.get("Resolution Time", "")
+        click.echo(f"{entry.id} resolved{f' after {took}' if took else ''}")
 
 
 def _fix(ws: Workspace, rev: str) -> Any:

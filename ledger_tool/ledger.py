@@ -306,23 +306,37 @@ class Ledger:
                 return []  # a fix from before the error came back
             self.resolve(error_id, at, fix_of(sha))
             return [f"{error_id}: resolved by {sha[:7]}"]
+        if not entry.fix_commit and not any(e.commit for e in resolutions):
+            self._attach_fix(entry, fix_of(sha))  # resolved by hand (or adopted) without one
+            return [f"{error_id}: fix commit {sha[:7]} recorded"]
         last = resolutions[-1] if resolutions else None
         if last is None or last.commit is None or not orphaned(last.commit):
             return []
         self._move_fix(entry, events, last, fix_of(sha))
         return [f"{error_id}: fix commit {last.commit[:7]} was rewritten; now {sha[:7]}"]
 
-    def _move_fix(self, entry: Entry, events: list[Event], old: Event, fix: Fix) -> None:
-        """Point a resolution at the rewritten commit of its fix."""
+    def _attach_fix(self, entry: Entry, fix: Fix) -> Entry:
+        """Give a resolved error that has no fix commit its fix; its resolution keeps its time."""
+        events = self._events(entry)
+        last = next((e for e in reversed(events) if e.kind == "resolved"), None)
+        if last is None:
+            at = entry.resolved or entry.last_seen or entry.first_seen
+            last = Event(at, "resolved") if at else None
+            events = history.add(events, last) if last else events
+        return self._move_fix(entry, events, last, fix)
+
+    def _move_fix(self, entry: Entry, events: list[Event], old: Event | None, fix: Fix) -> Entry:
+        """Point a resolution at the commit of its fix (rewritten, or given only now)."""
         events = [replace(e, commit=fix.sha) if e is old else e for e in events]
         block = self.errors.block(entry.id)
         values = {"History": history.render_events(events)}
-        if entry.fix_commit == old.commit:
+        if not entry.fix_commit or entry.fix_commit == (old.commit if old else None):
             values |= {"Fix Commit": fix.sha, "Code Changes": wording.code_changes(fix.files)}
         self._shape(block, "error_resolved.md.j2", values, complete=False)
         moved = self.entry_from(entry.id, block)
         self.errors.put(entry.id, block, entry.status, self._key(moved))
         self._row(moved, f"[{fix.sha[:7]}]({fix.url})" if fix.url else fix.sha[:7])
+        return moved
 
     def _sync_ref(
         self, error_id: str, sha: str, at: datetime, orphaned: Callable[[str], bool]
@@ -623,6 +637,8 @@ class Ledger:
     ) -> Entry:
         """Move an active error to Resolved with its fix, complete its task, journal the result."""
         entry = self.entry(error_id)
+        if entry.status == "resolved" and fix is not None and not entry.fix_commit:
+            return self._attach_fix(entry, fix)
         if entry.status == "resolved":
             when = format_time(entry.resolved) if entry.resolved else "earlier"
             raise LedgerError(

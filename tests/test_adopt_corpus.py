@@ -218,6 +218,37 @@ def test_the_pre_commit_hook_lets_the_next_commit_through(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("how", ["resolve --commit", "Fixes: trailer"])
+def test_an_adopted_resolved_error_takes_its_fix_commit_as_check_advises(
+    conductor: Path, run_ledger: LedgerRunner, how: str
+) -> None:
+    assert run_ledger("adopt", cwd=conductor).code == 0
+    warned = run_ledger("check", cwd=conductor)
+    assert "LDG501 warning: ERR-2025-09-02-001 is resolved without a fix commit" in warned.stdout
+    (conductor / "Dockerfile").write_text("RUN apt-get install -y python3-apt\n")
+    git(conductor, "add", "-A")
+    if how == "resolve --commit":
+        git(conductor, "commit", "-q", "-m", "Install python3-apt in the image")
+        result = run_ledger("resolve", "ERR-2025-09-02-001", "--commit", "HEAD", cwd=conductor)
+        assert re.fullmatch(r"ERR-2025-09-02-001: fix commit [0-9a-f]{7} recorded\n", result.stdout)
+    else:
+        git(conductor, "commit", "-q", "-m", "Install python3-apt\n\nFixes: ERR-2025-09-02-001")
+        result = run_ledger("sync", cwd=conductor)
+        assert "ERR-2025-09-02-001: fix commit" in result.stdout
+    assert result.code == 0, result.stderr
+    sha = git(conductor, "rev-parse", "HEAD").strip()
+    apt = _show(run_ledger, conductor, "ERR-2025-09-02-001")
+    assert (apt["status"], apt["fix_commit"]) == ("resolved", sha)
+    assert _events(apt)[-1] == ("resolved", "2025-09-04T10:30"), "the resolution keeps its time"
+    fields = apt["fields"]
+    assert isinstance(fields, dict)
+    assert "Dockerfile" in fields["Code Changes"]
+    checked = run_ledger("check", cwd=conductor)
+    assert checked.code == 0
+    assert "ERR-2025-09-02-001" not in checked.stdout
+    assert run_ledger("sync", cwd=conductor).stdout == "", "recorded once"
+
+
 def _commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
     """A real `git commit`, the installed hooks running."""
     return subprocess.run(
