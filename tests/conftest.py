@@ -31,14 +31,15 @@ def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "[user]\n\tname = Test User\n\temail = test@example.com\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
     )
+    for name in list(os.environ):
+        if name.startswith("GIT_"):  # the user's shell: GIT_AUTHOR_NAME, GIT_DIR, GIT_TRACE...
+            monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_DATE", PINNED_DATE)
     monkeypatch.setenv("GIT_COMMITTER_DATE", PINNED_DATE)
     monkeypatch.setenv("TZ", "UTC")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def git(cwd: Path, *args: str) -> str:
