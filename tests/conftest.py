@@ -22,6 +22,11 @@ SEED = Path(__file__).parent / "data" / "seed_errors.md"
 PINNED_DATE = "2026-11-20T12:00:00+00:00"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-cases", default=150, help="cases of tests/test_fuzz.py (default 150)")
+    parser.addoption("--fuzz-seed", default=20261202, help="seed of tests/test_fuzz.py")
+
+
 @pytest.fixture(autouse=True)
 def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Isolate git from the machine's config and pin who commits and when."""
