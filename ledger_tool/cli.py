@@ -20,6 +20,7 @@ import click
 
 from ledger_tool import __version__
 from ledger_tool.errors import LedgerError
+from ledger_tool.textcodec import printable
 
 if TYPE_CHECKING:
     from ledger_tool.ledger import Ledger
@@ -69,6 +70,12 @@ def _read(ws: Workspace) -> Ledger:
     return Ledger(ws)
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print a line that holds user text (stored text, an argument, a file's words): control and
+    escape characters show as `\\x1b` and the like, never act on the terminal."""
+    click.echo(printable(text), err=err)
+
+
 def _print_json(data: object) -> None:
     # indented for people; compact (and much faster to write) for programs
     click.echo(json.dumps(data, indent=2 if sys.stdout.isatty() else None))
@@ -86,7 +93,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            click.echo(f"ledger: {exc}", err=True)
+            _say(f"ledger: {exc}", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
@@ -244,7 +251,7 @@ def adopt(dry_run: bool, as_json: bool) -> None:
         _print_json({"actions": result.actions, "files": files, "problems": problems})
     else:
         for line in result.problems or result.actions:
-            click.echo(line if not result.problems else f"{line[0]}:{line[1]}: {line[2]}")
+            _say(str(line) if not result.problems else f"{line[0]}:{line[1]}: {line[2]}")
     if result.problems:
         raise LedgerError(
             f"nothing adopted: {len(result.problems)} problem(s) above; fix them in the files "
@@ -374,9 +381,9 @@ def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> 
         return
     click.echo(f"{entry.id}: {entry.occurrences} occurrences, last seen {_fmt(entry.last_seen)}")
     if checked.get("regressed"):
-        click.echo(f"{entry.id} regressed: {rev} contains the fix; it is active again")
+        _say(f"{entry.id} regressed: {rev} contains the fix; it is active again")
     elif entry.status == "resolved":
-        click.echo(f"{entry.id} stays resolved: {rev} does not contain the fix commit")
+        _say(f"{entry.id} stays resolved: {rev} does not contain the fix commit")
 
 
 def _fmt(when: datetime | None) -> str:
@@ -509,7 +516,7 @@ def list_(status: str | None, severity: str | None, area: str | None, as_json: b
     for e in entries:
         summary = e.description.split("\n", 1)[0]
         summary = summary if len(summary) <= 60 else summary[:59] + "…"
-        click.echo(f"{e.id}  {e.status.upper():8}  {e.severity}  {e.area:14}  {summary}")
+        _say(f"{e.id}  {e.status.upper():8}  {e.severity}  {printable(e.area):14}  {summary}")
 
 
 @cli.command()
@@ -521,23 +528,23 @@ def show(error_id: str, as_json: bool) -> None:
     if as_json:
         _print_json(entry.as_json())
         return
-    click.echo(f"{entry.id}  {entry.status.upper()}  {entry.severity}  {entry.area}")
+    _say(f"{entry.id}  {entry.status.upper()}  {entry.severity}  {entry.area}")
     click.echo(f"  First seen:   {_fmt(entry.first_seen)}")
     click.echo(f"  Last seen:    {_fmt(entry.last_seen)}")
     click.echo(f"  Occurrences:  {entry.occurrences}")
     if entry.resolved:
         click.echo(f"  Resolved:     {_fmt(entry.resolved)}")
     if entry.fix_commit:
-        click.echo(f"  Fix commit:   {entry.fix_commit}")
-    click.echo(f"  Description:  {entry.description}")
+        _say(f"  Fix commit:   {entry.fix_commit}")
+    _say(f"  Description:  {entry.description}")
     for name, value in entry.fields.items():
         if value:
-            click.echo(f"  {name}: {value}")
+            _say(f"  {name}: {value}")
     click.echo("  History:")
     for event in entry.history:
         data = event.as_json()
         extra = " ".join(f"{k}={v}" for k, v in data.items() if k not in ("at", "event"))
-        click.echo(f"    {_fmt(event.at)}  {event.kind} {extra}".rstrip())
+        _say(f"    {_fmt(event.at)}  {event.kind} {extra}".rstrip())
 
 
 @cli.command()
@@ -597,7 +604,7 @@ def check(
         _print_json([p.as_json() for p in problems])
     else:
         for problem in problems:
-            click.echo(str(problem))
+            _say(str(problem))
     errors = [p for p in problems if not p.warning]
     if errors:
         if not as_json:
@@ -831,9 +838,9 @@ def renumber(old: str, new: str, as_json: bool) -> None:
         line = {} if done.line is None else {"line": done.line, "notes": done.notes}
         _print_json({"old": old, "new": new, "files": files, **line})
         return
-    click.echo(f"{old}{where} is now {new} ({', '.join(files)})")
+    _say(f"{old}{where} is now {new} ({', '.join(files)})")
     for note in done.notes:
-        click.echo(f"note: {note}")
+        _say(f"note: {note}")
 
 
 @cli.command("merge-driver", hidden=True)
@@ -861,17 +868,23 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
     if outcome.text is not None and outcome.text != ours_text:
         ours.write_bytes(outcome.text.encode("utf-8"))
     for problem in outcome.problems:
-        click.echo(f"ledger: {problem}", err=True)
+        _say(f"ledger: {problem}", err=True)
     if not outcome.clean:
         click.get_current_context().exit(1)
 
 
 def _commit_url(ws: Workspace) -> str:
-    """The commit page pattern (`...{sha}`) for Link to fix, as `resolve --commit` uses it."""
+    """The commit page pattern (`...{sha}`) for Link to fix, as `resolve --commit` uses it: an
+    http(s) address with every character that could break out of a Markdown link or a table
+    cell percent-encoded; any other pattern (`javascript:...`) gives "" (the bare short SHA)."""
     from ledger_tool import gitio
+    from ledger_tool.textcodec import web_url
 
-    repo = gitio.open_repo(ws.root)
-    return ws.config.commit_url or (gitio.commit_url_pattern(repo) if repo else "")
+    pattern = ws.config.commit_url
+    if not pattern:
+        repo = gitio.open_repo(ws.root)
+        pattern = gitio.commit_url_pattern(repo) if repo else ""
+    return web_url(pattern).replace("%7Bsha%7D", "{sha}")
 
 
 @cli.command()
@@ -927,7 +940,7 @@ def metrics(since: str | None, until: str | None, as_json: bool) -> None:
     if as_json:
         _print_json(data)
     else:
-        click.echo(render_table(data))
+        _say(render_table(data))
 
 
 @cli.command()

@@ -98,9 +98,11 @@ def _tips(repo: git.Repo) -> list[str]:
     return sorted(set(out.split()))
 
 
+# Host and path take only the characters a web host's names use, so that nothing from a remote
+# URL (a newline, `|`, `)`, `<`) can reach the Markdown link made of them.
 _REMOTE = re.compile(
-    r"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?(?P<host1>[^/:]+)(?::\d+)?/"
-    r"|(?:[^@/]+@)?(?P<host2>[^/:]+):)(?P<path>[^ ]+?)(?:\.git)?/?$"
+    r"(?:(?:https?|ssh|git)://(?:[^@/\s]+@)?(?P<host1>[A-Za-z0-9.-]+)(?::\d+)?/"
+    r"|(?:[^@/\s]+@)?(?P<host2>[A-Za-z0-9.-]+):)(?P<path>[A-Za-z0-9._~/-]+?)(?:\.git)?/?"
 )
 
 
@@ -110,7 +112,7 @@ def commit_url_pattern(repo: git.Repo) -> str:
         url = repo.remote("origin").url
     except (ValueError, git.GitCommandError):
         return ""
-    m = _REMOTE.match(url)
+    m = _REMOTE.fullmatch(url)
     if m is None:
         return ""
     host = (m.group("host1") or m.group("host2")).lower()

@@ -32,7 +32,7 @@ from ledger_tool.journal_doc import (
 )
 from ledger_tool.model import Entry, events_of, read_entry
 from ledger_tool.tasks_doc import TasksFile
-from ledger_tool.textcodec import encode
+from ledger_tool.textcodec import encode, markdown_link
 from ledger_tool.timefmt import elapsed, format_duration, format_time
 from ledger_tool.workspace import Workspace
 
@@ -335,7 +335,7 @@ class Ledger:
         self._shape(block, "error_resolved.md.j2", values, complete=False)
         moved = self.entry_from(entry.id, block)
         self.errors.put(entry.id, block, entry.status, self._key(moved))
-        self._row(moved, f"[{fix.sha[:7]}]({fix.url})" if fix.url else fix.sha[:7])
+        self._row(moved, markdown_link(fix.sha[:7], fix.url))
         return moved
 
     def _sync_ref(
@@ -669,7 +669,7 @@ class Ledger:
         if fix is not None:
             values["Fix Commit"] = fix.sha
             values["Code Changes"] = wording.code_changes(fix.files)
-            link = f"[{fix.sha[:7]}]({fix.url})" if fix.url else fix.sha[:7]
+            link = markdown_link(fix.sha[:7], fix.url)
         block.set_heading(f"### {error_id} (RESOLVED)")
         self._shape(block, "error_resolved.md.j2", values, complete=True)
         resolved = self.entry_from(error_id, block)

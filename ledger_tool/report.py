@@ -385,7 +385,7 @@ def build(
 
 # -- Markdown ---------------------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([*_\[\]~])")
+_MD_INLINE = re.compile(r"([*_~])")  # `encode` escapes the brackets already
 
 
 def markdown_text(text: str) -> str:
