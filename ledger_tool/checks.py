@@ -21,7 +21,7 @@ from ledger_tool.errors_doc import ErrorsFile
 from ledger_tool.journal_doc import ERROR_REF
 from ledger_tool.model import Entry, read_entry
 from ledger_tool.scan import hidden_only
-from ledger_tool.textcodec import encode
+from ledger_tool.textcodec import decode, encode
 from ledger_tool.timefmt import format_time
 
 # Only `TASK-ERR-...` tasks are the tool's; a user's own `TASK-2025-07-22-012` is theirs.
@@ -316,7 +316,7 @@ def _table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Prob
         cells = doc.row_cells(error_id)
         for index, name in enumerate(columns[:5]):
             have = cells[index] if index < len(cells) else ""
-            if have != want[index]:
+            if decode(have) != decode(want[index]):  # `gpu[0]` as older versions wrote it
                 yield Problem(
                     doc.path,
                     doc.outline.line_number(row_start),

@@ -241,3 +241,23 @@ def test_a_configured_commit_url_is_linked_only_when_http_and_escaped(
     _assert_no_live_markdown(errors.replace(expected, "") if link else errors)
     _assert_no_live_markdown((ledger_repo / "JOURNAL.md").read_text())
     assert run_ledger("check", cwd=ledger_repo).code == 0
+
+
+def test_brackets_written_raw_by_an_older_version_still_pass_check(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    opened = run_ledger(
+        "open", "P0", "gpu[0]", "OOM on [rank0]", "--at", "2026-11-20 09:00", cwd=ledger_repo
+    )
+    assert opened.code == 0, opened.stderr
+    errors = ledger_repo / "ERRORS.md"
+    text = errors.read_text()
+    assert "gpu\\[0\\]" in text
+    errors.write_text(text.replace("\\[", "[").replace("\\]", "]"))  # as 0.1.0 wrote it
+    checked = run_ledger("check", cwd=ledger_repo)
+    assert (checked.code, checked.stdout) == (0, "")
+    assert (
+        run_ledger("seen", "ERR-2026-11-20-001", "--at", "2026-11-20 10:00", cwd=ledger_repo).code
+        == 0
+    )
+    assert run_ledger("check", cwd=ledger_repo).code == 0
