@@ -160,9 +160,9 @@ def write_files(root: Path, contents: dict[Path, str]) -> None:
             pairs.append(_stage(folder, index, Path(os.path.realpath(target)), text))
         _write_synced(staged, json.dumps(pairs).encode("utf-8"))
     except BaseException as exc:
-        for temp, _ in pairs:
-            Path(temp).unlink(missing_ok=True)
-        staged.unlink(missing_ok=True)
+        for leftover in [*(Path(temp) for temp, _ in pairs), staged]:
+            with contextlib.suppress(OSError):  # a read-only file system refuses even this
+                leftover.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise LedgerError(f"{os_problem(exc)}; nothing was written") from exc
         raise
@@ -176,23 +176,27 @@ def write_files(root: Path, contents: dict[Path, str]) -> None:
 
 
 def _stage(folder: Path, index: int, target: Path, text: str) -> tuple[str, str]:
-    """Write `text` to a temporary file that will replace `target` (checked to take the rename:
-    once the manifest is written, the renames must not fail)."""
+    """Write `text` to a temporary file that will replace `target`, checked to take the rename
+    (once the manifest is written, the renames must not fail); on failure none is left."""
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not os.access(target.parent, os.W_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
     temp = folder / f"{index}-{target.name}.new"
     if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
         temp = target.parent / f".{target.name}.ledger.new"
     data = text.encode("utf-8")
-    _write_synced(temp, data)
-    if temp.read_bytes() != data:
-        temp.unlink()
-        raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
-    if target.exists():
-        os.chmod(temp, target.stat().st_mode & 0o7777)
+    try:
+        _write_synced(temp, data)
+        if temp.read_bytes() != data:
+            raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
+        if not os.access(target.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
+        if target.exists():
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise
     return str(temp), str(target)
 
 
