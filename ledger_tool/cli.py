@@ -729,6 +729,8 @@ def hooks_group() -> None:
     post-rewrite  ledger sync once a rebase is done
     A hook already there is kept and runs first.  Only a problem in the ledger or the message
     stops a commit; a failure of the tool itself prints a warning and the commit goes on.
+    Under a hook the lock is waited for 3 s at most and a run stops after LEDGER_HOOK_TIMEOUT
+    seconds (default 10, 0 for none) with a warning; run `ledger sync` later.
     """
 
 

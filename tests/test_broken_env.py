@@ -148,7 +148,12 @@ def _hooked(repo: Path, run_ledger: LedgerRunner) -> None:
 
 def _commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["git", "commit", "-q", *args], cwd=repo, capture_output=True, text=True, env=env, timeout=120
+        ["git", "commit", "-q", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
