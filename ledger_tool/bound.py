@@ -8,6 +8,7 @@ any moment is safe: a write is atomic and the next `ledger` command finishes or 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import threading
@@ -39,7 +40,7 @@ def hook_timeout() -> float:
         seconds = float(os.environ.get(TIMEOUT_ENV, DEFAULT_HOOK_TIMEOUT))
     except ValueError:
         return DEFAULT_HOOK_TIMEOUT
-    return seconds if seconds >= 0 else DEFAULT_HOOK_TIMEOUT
+    return seconds if math.isfinite(seconds) and seconds >= 0 else DEFAULT_HOOK_TIMEOUT
 
 
 @contextlib.contextmanager
