@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ledger_tool import __version__
-from ledger_tool.errors import LedgerError
+from ledger_tool.errors import HookTimeout, LedgerError
 from ledger_tool.textcodec import printable
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def _change(ws: Workspace, action: Callable[[Ledger], T]) -> T:
     from ledger_tool import store
     from ledger_tool.ledger import Ledger
 
+    ws.refuse_during_git_operation()
     with store.locked(ws.root):
         ledger = Ledger(ws)
         ledger.errors.check_key_fields()
@@ -90,8 +91,14 @@ class _Group(click.Group):
     3 an internal error (traceback kept); click itself gives 2 for usage errors."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ledger_tool import bound, store
+
         try:
-            return super().invoke(ctx)
+            with bound.bounded():
+                return super().invoke(ctx)
+        except HookTimeout as exc:  # the hook script warns and lets git go on
+            click.echo(f"ledger: warning: {exc}", err=True)
+            ctx.exit(124)
         except LedgerError as exc:
             _say(f"ledger: {exc}", err=True)
             ctx.exit(1)
@@ -102,6 +109,9 @@ class _Group(click.Group):
         except BrokenPipeError:  # the reader went away (`ledger list | head`): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:  # the file system's refusal (permissions, read-only, full)
+            _say(f"ledger: {store.os_problem(exc)}", err=True)
+            ctx.exit(1)
         except Exception:
             click.echo(traceback.format_exc(), err=True)
             click.echo(
@@ -142,6 +152,7 @@ def init(hooks: bool) -> None:
     ws = _workspace()
     if hooks and store.git_dir(ws.root) is None:
         raise LedgerError(f"--hooks needs a git repository and {ws.root} is none; run `git init`")
+    ws.refuse_during_git_operation()
     with store.locked(ws.root):
         if ws.path("errors").exists():
             _refuse_unreadable(ws)
@@ -241,6 +252,8 @@ def adopt(dry_run: bool, as_json: bool) -> None:
     from ledger_tool.adopt import adopt as run_adopt
 
     ws = _workspace()
+    if not dry_run:
+        ws.refuse_during_git_operation()
     with store.locked(ws.root):
         result = run_adopt(ws, lambda sha: _has_commit(ws, sha))
         if not result.problems and not dry_run:
@@ -723,6 +736,8 @@ def hooks_group() -> None:
     post-rewrite  ledger sync once a rebase is done
     A hook already there is kept and runs first.  Only a problem in the ledger or the message
     stops a commit; a failure of the tool itself prints a warning and the commit goes on.
+    Under a hook the lock is waited for 3 s at most and a run stops after LEDGER_HOOK_TIMEOUT
+    seconds (default 10, 0 for none) with a warning; run `ledger sync` later.
     """
 
 
@@ -823,6 +838,7 @@ def renumber(old: str, new: str, as_json: bool) -> None:
         raise LedgerError(
             "a merge is in progress; abort it first (`git merge --abort`), then renumber"
         )
+    ws.refuse_during_git_operation()
     try:
         taken = _numbers_on_branches(ws, datetime.strptime(old[4:14], "%Y-%m-%d"))
     except ValueError:
@@ -989,7 +1005,9 @@ def report(week: str, fmt: str, output: Path | None, force: bool) -> None:
     ws = _workspace()
     now = _when(ws, None)
     monday = parse_week(week, now.date())
-    path = output if output is not None else report_io.default_path(ws.root, monday, fmt)
+    path = output
+    if path is None:
+        path = ws.inside(report_io.default_path(ws.root, monday, fmt), "the reports folder")
     ledger = _read(ws)
     memory = Memory(ws, "entries")
     entries = ledger.entries(free_text=False, cache=memory.entries)

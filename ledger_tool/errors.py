@@ -16,3 +16,8 @@ class ParseError(LedgerError):
         self.line = line
         self.message = message
         self.code = code  # the `ledger check` code of this problem (docs/checks.md)
+
+
+class HookTimeout(BaseException):
+    """A run under a git hook went past its time bound (`ledger_tool.bound`).  Not an Exception:
+    no handler on the way up may take it for an ordinary failure and carry on."""

@@ -224,13 +224,32 @@ def is_orphaned(repo: git.Repo, sha: str) -> bool:
     return not out.strip()
 
 
+_OPERATIONS = (
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+)
+
+
 def operation_in_progress(repo: git.Repo) -> str | None:
-    """'rebase', 'merge' or 'cherry-pick' when git is in the middle of one."""
-    base = Path(repo.git_dir)
-    if (base / "rebase-merge").exists() or (base / "rebase-apply").exists():
-        return "rebase"
-    if (base / "MERGE_HEAD").exists():
-        return "merge"
-    if (base / "CHERRY_PICK_HEAD").exists():
-        return "cherry-pick"
+    """'rebase', 'am', 'merge', 'cherry-pick' or 'revert' when git is in the middle of one.
+
+    git itself says where its state files are (`rev-parse --git-path`): a linked worktree keeps
+    them in its own git directory."""
+    args = [arg for name, _ in _OPERATIONS for arg in ("--git-path", name)]
+    found = repo.git.rev_parse(*args).splitlines()
+    base = Path(repo.working_tree_dir or repo.git_dir)
+    for (_, kind), path in zip(_OPERATIONS, found, strict=True):
+        if (base / path).exists():
+            return "am" if (base / path / "applying").exists() else kind
     return None
+
+
+def unmerged_paths(repo: git.Repo) -> list[str]:
+    """The paths the index holds in conflict (more than one stage), sorted."""
+    if repo.working_tree_dir is None:
+        return []
+    out = repo.git.ls_files("-u", "-z")
+    return sorted({entry.split("\t", 1)[1] for entry in out.split("\0") if "\t" in entry})

@@ -18,9 +18,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ledger_tool.errors import LedgerError
-
-LOCK_TIMEOUT_SECONDS = 30.0
+from ledger_tool import bound
+from ledger_tool.errors import HookTimeout, LedgerError
 
 
 def find_root(start: Path) -> Path:
@@ -56,24 +55,32 @@ def locked(root: Path) -> Iterator[None]:
     """Hold the repository's ledger lock (an advisory lock on the work tree's top folder)."""
     fd = os.open(root, os.O_RDONLY)
     try:
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() > deadline:
-                    raise LedgerError(
-                        "another ledger command has held the lock for 30 s; wait for it to "
-                        "finish (or stop it) and run this command again"
-                    ) from exc
-                time.sleep(0.01)
+        _wait_for_lock(fd)
         recover(root)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _wait_for_lock(fd: int) -> None:
+    wait = bound.lock_wait()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+    if bound.in_hook():  # the hook lets the commit go on; the command can run later
+        raise HookTimeout(f"another ledger command held the lock for {wait:g} s; nothing written")
+    raise LedgerError(
+        f"another ledger command has held the lock for {wait:g} s; wait for it to "
+        "finish (or stop it) and run this command again"
+    )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -138,34 +145,79 @@ def _write_synced(path: Path, data: bytes) -> None:
 def write_files(root: Path, contents: dict[Path, str]) -> None:
     """Replace every file in `contents` with its new text: all of them, or (after a crash) none.
 
-    Must be called while holding `locked(root)`.
+    Must be called while holding `locked(root)`.  Whatever fails before the commit point (a
+    read-only or full file system, a folder in a file's place) leaves no file changed and no
+    temporary file behind.
     """
     if not contents:
         return
     folder = work_dir(root)
-    folder.mkdir(parents=True, exist_ok=True)
     pairs: list[tuple[str, str]] = []
-    for index, (target, text) in enumerate(contents.items()):
-        target = Path(os.path.realpath(target))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = folder / f"{index}-{target.name}.new"
-        if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
-            temp = target.parent / f".{target.name}.ledger.new"
-        data = text.encode("utf-8")
-        _write_synced(temp, data)
-        if temp.read_bytes() != data:
-            temp.unlink()
-            raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
-        if target.exists():
-            os.chmod(temp, target.stat().st_mode & 0o7777)
-        pairs.append((str(temp), str(target)))
-    manifest = _manifest(root)
-    staged = manifest.with_suffix(".tmp")
-    _write_synced(staged, json.dumps(pairs).encode("utf-8"))
-    os.replace(staged, manifest)  # the commit point
+    staged = _manifest(root).with_suffix(".tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, (target, text) in enumerate(contents.items()):
+            pairs.append(_stage(folder, index, Path(os.path.realpath(target)), text))
+        _write_synced(staged, json.dumps(pairs).encode("utf-8"))
+    except BaseException as exc:
+        for leftover in [*(Path(temp) for temp, _ in pairs), staged]:
+            with contextlib.suppress(OSError):  # a read-only file system refuses even this
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise LedgerError(f"{os_problem(exc)}; nothing was written") from exc
+        raise
+    os.replace(staged, _manifest(root))  # the commit point
     _fsync_dir(folder)
     for temp_name, target_name in pairs:
         os.replace(temp_name, target_name)
     for parent in {Path(target_name).parent for _, target_name in pairs}:
         _fsync_dir(parent)
-    manifest.unlink()
+    _manifest(root).unlink()
+
+
+def _stage(folder: Path, index: int, target: Path, text: str) -> tuple[str, str]:
+    """Write `text` to a temporary file that will replace `target`, checked to take the rename
+    (once the manifest is written, the renames must not fail); on failure none is left."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = folder / f"{index}-{target.name}.new"
+    if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
+        temp = target.parent / f".{target.name}.ledger.new"
+    data = text.encode("utf-8")
+    try:
+        _write_synced(temp, data)
+        if temp.read_bytes() != data:
+            raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
+        if not os.access(target.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
+        if target.exists():
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise
+    return str(temp), str(target)
+
+
+_ADVICE = {
+    errno.EACCES: "check its owner and mode (`ls -l`) and run ledger as a user who may use it",
+    errno.EROFS: "the file system is mounted read-only; run ledger where the repository is writable",
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EFBIG: "the file size limit (`ulimit -f`) is too small; raise it and run it again",
+    errno.EISDIR: "a folder is where a file should be; move it away or rename it",
+    errno.ENOTDIR: "a file is where a folder should be; move it away or rename it",
+    errno.ELOOP: "a symbolic link points to itself; replace it with the file",
+    errno.ENAMETOOLONG: "the path is too long; choose a shorter one in the configuration",
+    errno.EIO: "the device reports an input/output error; check the disk",
+}
+_ADVICE[errno.EPERM] = _ADVICE[errno.EACCES]
+
+
+def os_problem(exc: OSError) -> str:
+    """A file-system error as one line: which file, what went wrong, and what to do."""
+    where = exc.filename if exc.filename is not None else "a ledger file"
+    reason = exc.strerror or str(exc)
+    advice = _ADVICE.get(exc.errno or 0, "fix that and run the command again")
+    return f"{where}: {reason}; {advice}"

@@ -1,14 +1,24 @@
-"""Where a ledger lives: the repository root, its settings and its time zone."""
+"""Where a ledger lives: the repository root, its settings and its time zone.
+
+Every place the ledger reads or writes is checked here once, before any command uses it: it
+must lie inside the repository (a configured `../x.md`, or a symbolic link pointing out of the
+repository, would make `ledger` change files git does not track), and be a file or folder as
+expected.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
 from ledger_tool import store
 from ledger_tool.config import Config, load
+from ledger_tool.errors import LedgerError
 from ledger_tool.timefmt import zone
+
+FILE_KEYS = ("errors_file", "journal_file", "tasks_file")
 
 
 @dataclass(frozen=True)
@@ -23,7 +33,66 @@ class Workspace:
     def find(cls, start: Path) -> Workspace:
         root = store.find_root(start)
         config = load(root)
-        return cls(root, config, zone(config.timezone))
+        ws = cls(root, config, zone(config.timezone))
+        ws._check_places()
+        return ws
+
+    def _check_places(self) -> None:
+        where = self.config.source if self.config.source != "defaults" else ".ledger.toml"
+        for key in FILE_KEYS:
+            value = str(getattr(self.config, key))
+            path = self.inside(self.root / value, f"{key} = {value!r} in {where}")
+            if path.is_dir():
+                raise LedgerError(
+                    f"{value} is a folder, but the ledger keeps a file there; move the folder "
+                    f"away, or set {key} in {where} to another file"
+                )
+        value = self.config.journal_archive_dir
+        path = self.inside(self.archive_dir, f"journal_archive_dir = {value!r} in {where}")
+        if path.exists() and not path.is_dir():
+            raise LedgerError(
+                f"{value} is a file, but the journal archive is a folder; move the file away, "
+                f"or set journal_archive_dir in {where} to another folder"
+            )
+
+    def inside(self, path: Path, setting: str) -> Path:
+        """`path`, refused when it leads outside the repository (through `..`, an absolute
+        path or a symbolic link); `setting` names where the path comes from."""
+        top = self.root.resolve()
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+            raise LedgerError(f"{path}: {exc}; replace the symbolic link with the file") from exc
+        if real.is_relative_to(top):
+            return path
+        shown = os.path.relpath(path, self.root)
+        if Path(os.path.normpath(path)).is_relative_to(self.root):
+            raise LedgerError(
+                f"{shown} leads through a symbolic link to {real}, outside the repository; ledger writes "
+                "only files git tracks here: replace the link with the file or folder itself"
+            )
+        raise LedgerError(
+            f"{setting} leads outside the repository ({real}); give a path inside the "
+            "repository, relative to its top"
+        )
+
+    def refuse_during_git_operation(self) -> None:
+        """Refuse to write while git is stopped in a rebase, merge, cherry-pick or revert (or
+        holds conflicts): a ledger change then would be mixed into the operation's result."""
+        if store.git_dir(self.root) is None:
+            return
+        from ledger_tool import gitio
+
+        repo = gitio.open_repo(self.root)
+        if repo is None:
+            return
+        busy = gitio.operation_in_progress(repo)
+        if busy == "rebase" and os.environ.get("LEDGER_HOOK") == "post-rewrite":
+            busy = None  # git runs post-rewrite once the rebase is done, before it tidies up
+        conflicts = gitio.unmerged_paths(repo)
+        if busy is None and not conflicts:
+            return
+        raise LedgerError(_operation_advice(busy, conflicts))
 
     def path(self, name: str) -> Path:
         """The path of the `errors`, `journal` or `tasks` file."""
@@ -47,3 +116,20 @@ class Workspace:
         """The path of the `errors`, `journal` or `tasks` file from the repository's top, as
         git names it."""
         return self.path(name).resolve().relative_to(self.root.resolve()).as_posix()
+
+
+def _operation_advice(busy: str | None, conflicts: list[str]) -> str:
+    """What to do before the ledger can be written, as one message."""
+    shown = ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else "")
+    if busy is None:
+        return (
+            f"the index holds conflicts ({shown}); resolve them and `git add` the files, then "
+            "run this command again; nothing was written"
+        )
+    verbs = f"`git {busy} --continue` (or `git {busy} --abort`)"
+    if conflicts:
+        return (
+            f"a {busy} stopped on a conflict ({shown}); resolve the conflicts, `git add` the "
+            f"files and run {verbs}, then run this command again; nothing was written"
+        )
+    return f"a {busy} is in progress; finish it with {verbs}, then run this command again; nothing was written"
