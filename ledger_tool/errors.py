@@ -16,3 +16,7 @@ class ParseError(LedgerError):
         self.line = line
         self.message = message
         self.code = code  # the `ledger check` code of this problem (docs/checks.md)
+
+
+class GitMissing(LedgerError):
+    """git is not installed or not on PATH: only the commands that ask git need it."""

@@ -22,6 +22,7 @@ class Workspace:
     @classmethod
     def find(cls, start: Path) -> Workspace:
         root = store.find_root(start)
+        store.refuse_bare(start, root)
         config = load(root)
         return cls(root, config, zone(config.timezone))
 
