@@ -341,7 +341,8 @@ def _numbers_on_branches(ws: Workspace, when: datetime) -> set[int]:
     default="HEAD",
     show_default=True,
     help="The code that showed the error; on a resolved error, a sighting is a regression "
-    "(reopens it) only if REV contains the fix commit.",
+    "(reopens it) only if REV contains the fix commit (a shallow clone that cannot tell counts "
+    "the sighting, warns, and leaves the error resolved).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the updated entry as JSON.")
 def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> None:

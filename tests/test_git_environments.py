@@ -254,7 +254,7 @@ def test_a_repository_owned_by_another_user_names_safe_directory(
         assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("rev", ["@{-1}", "HEAD@{1}", "main@{1}"])
+@pytest.mark.parametrize("rev", ["@{-1}", "HEAD@{1}", "main@{1}", "main@{now}"])
 def test_reflog_revisions_name_what_git_names(
     fixed: Path, run_ledger: LedgerRunner, rev: str
 ) -> None:
