@@ -135,6 +135,10 @@ def init(hooks: bool) -> None:
     ws = _workspace()
     if hooks and store.git_dir(ws.root) is None:
         raise LedgerError(f"--hooks needs a git repository and {ws.root} is none; run `git init`")
+    if hooks:
+        from ledger_tool import gitio
+
+        gitio.open_repo(ws.root)  # a git that cannot work here says so before any file is made
     with store.locked(ws.root):
         if ws.path("errors").exists():
             _refuse_unreadable(ws)

@@ -238,6 +238,12 @@ def test_without_git_on_path_what_needs_git_says_so_and_the_rest_works(
         assert done.returncode == 1, (args, done.stderr)
         assert "git is not on PATH" in done.stderr and "Traceback" not in done.stderr
     assert (fixed / "ERRORS.md").read_bytes() == before
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    git(fresh, "init", "-q")
+    init = _run(fresh, env, "init", "--hooks")
+    assert init.returncode == 1 and "git is not on PATH" in init.stderr
+    assert [p.name for p in fresh.iterdir()] == [".git"]  # nothing half-made
 
 
 def test_a_repository_owned_by_another_user_names_safe_directory(
