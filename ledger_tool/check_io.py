@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ledger_tool import store
 from ledger_tool.cache import Memory
 from ledger_tool.checks import Sources
-from ledger_tool.errors import LedgerError
+from ledger_tool.errors import GitMissing, LedgerError
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class Git:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self.no_git = False  # git is not on PATH: the files are checked, the commits are not
 
     @cached_property
     def repo(self) -> git.Repo | None:
@@ -36,7 +37,11 @@ class Git:
         unknown = [sha for sha in shas if sha not in memory.commits]
         if not unknown:
             return set()
-        if self.repo is None:
+        try:
+            if self.repo is None:
+                return None
+        except GitMissing:
+            self.no_git = True
             return None
         from ledger_tool import gitio
 
@@ -45,6 +50,8 @@ class Git:
         return absent
 
     def shallow(self) -> bool:
+        if self.no_git:
+            return False
         from ledger_tool import gitio
 
         return self.repo is not None and gitio.is_shallow(self.repo)

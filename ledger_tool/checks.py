@@ -17,12 +17,14 @@ from typing import NamedTuple
 from ledger_tool import history
 from ledger_tool.config import Config
 from ledger_tool.errors import ParseError
-from ledger_tool.errors_doc import ErrorsFile
+from ledger_tool.errors_doc import ID_RE, ErrorsFile
 from ledger_tool.journal_doc import ERROR_REF
 from ledger_tool.model import Entry, read_entry
 from ledger_tool.scan import hidden_only
 from ledger_tool.textcodec import decode, encode
 from ledger_tool.timefmt import format_time
+from ledger_tool.trailers import words as trailer_words
+from ledger_tool.wording import UNSHALLOW
 
 # Only `TASK-ERR-...` tasks are the tool's; a user's own `TASK-2025-07-22-012` is theirs.
 _TASK_LINE = re.compile(
@@ -265,7 +267,7 @@ def _fix_commits(
         if entry.fix_commit in absent:
             block = doc.block(entry.id)
             line = doc.line_of(entry.id) + (block.line_of("Fix Commit") or 0)
-            where = " (a shallow clone: fetch more history to check it)" if in_shallow_clone else ""
+            where = f" (a shallow clone: {UNSHALLOW} to check it)" if in_shallow_clone else ""
             yield Problem(
                 doc.path,
                 line,
@@ -449,22 +451,22 @@ def _task_problems(
             )
 
 
-_ERR_TOKEN = re.compile(r"ERR-[\w-]+")
-
-
 def trailer_problems(
     doc: ErrorsFile | None, trailers: dict[str, list[str]]
 ) -> tuple[list[str], list[str], list[str]]:
     """For a commit message's `Fixes:`/`Refs:` trailer values: the `Key: ID` that name no error,
     the IDs a `Fixes:` names that are already resolved (allowed: amending a fix), and the IDs of
-    the active errors (to list in the refusal).  `Fixes: #12` and the like are not the ledger's."""
+    the active errors (to list in the refusal).  `Fixes: #12` and the like are not the ledger's;
+    an ERR-word that is no ID (`ERR-2026-11-20-001-typo`) names no error, as for sync."""
     known = doc.blocks if doc is not None else {}
     unknown: list[str] = []
     resolved: list[str] = []
     for key, values in trailers.items():
         for value in values:
-            for token in _ERR_TOKEN.findall(value):
-                if token not in known:
+            for token in trailer_words(value):
+                if not ID_RE.fullmatch(token):
+                    unknown.append(f"{key}: {token} (not an ID: ERR-YYYY-MM-DD-NNN)")
+                elif token not in known:
                     unknown.append(f"{key}: {token}")
                 elif key == "Fixes" and known[token].section == "resolved":
                     resolved.append(token)

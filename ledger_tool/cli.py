@@ -153,6 +153,10 @@ def init(hooks: bool) -> None:
     if hooks and store.git_dir(ws.root) is None:
         raise LedgerError(f"--hooks needs a git repository and {ws.root} is none; run `git init`")
     ws.refuse_during_git_operation()
+    if hooks:
+        from ledger_tool import gitio
+
+        gitio.open_repo(ws.root)  # a git that cannot work here says so before any file is made
     with store.locked(ws.root):
         if ws.path("errors").exists():
             _refuse_unreadable(ws)
@@ -361,7 +365,8 @@ def _numbers_on_branches(ws: Workspace, when: datetime) -> set[int]:
     default="HEAD",
     show_default=True,
     help="The code that showed the error; on a resolved error, a sighting is a regression "
-    "(reopens it) only if REV contains the fix commit.",
+    "(reopens it) only if REV contains the fix commit (a shallow clone that cannot tell counts "
+    "the sighting, warns, and leaves the error resolved).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the updated entry as JSON.")
 def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> None:
@@ -378,9 +383,9 @@ def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> 
         if repo is None:
             return ""  # nothing to compare: a sighting after the fix counts as a regression
         sha = gitio.rev_sha(repo, rev)
-        if fix is not None and not gitio.contains(repo, fix, rev):
-            return None
-        return sha
+        found = True if fix is None else gitio.contains(repo, fix, rev)
+        checked["unknown"] = found is None  # a shallow clone: counted, not judged
+        return sha if found else None
 
     def action(ledger: Ledger) -> Entry:
         before = ledger.entry(error_id).status
@@ -395,6 +400,19 @@ def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> 
     click.echo(f"{entry.id}: {entry.occurrences} occurrences, last seen {_fmt(entry.last_seen)}")
     if checked.get("regressed"):
         _say(f"{entry.id} regressed: {rev} contains the fix; it is active again")
+    elif checked.get("unknown"):
+        from ledger_tool import wording
+
+        _say(
+            f"{entry.id} stays resolved: this shallow clone cannot tell whether {rev} "
+            "contains the fix commit"
+        )
+        _say(
+            f"ledger: warning: the fix commit {entry.fix_commit} of {entry.id} is not in the "
+            f"history this shallow clone has; the sighting is counted, not judged: "
+            f"{wording.UNSHALLOW}, then `ledger reopen {entry.id}` if {rev} holds it",
+            err=True,
+        )
     elif entry.status == "resolved":
         _say(f"{entry.id} stays resolved: {rev} does not contain the fix commit")
 
@@ -481,7 +499,16 @@ def _fix(ws: Workspace, rev: str) -> Any:
     info = gitio.commit_info(repo, rev)
     pattern = _commit_url(ws)
     url = pattern.replace("{sha}", info.sha) if pattern else ""
-    files = tuple((f.path, f.added, f.deleted) for f in info.files)
+    files = None if info.files is None else tuple((f.path, f.added, f.deleted) for f in info.files)
+    if files is None:
+        from ledger_tool import wording
+
+        click.echo(
+            f"ledger: warning: this shallow clone lacks the parent of {info.sha[:7]}, so the "
+            f"files it changed are not recorded (Code Changes: {wording.UNKNOWN_CHANGES}); "
+            f"{wording.UNSHALLOW} first to record them",
+            err=True,
+        )
     return Fix(info.sha, info.subject, files, url)
 
 
@@ -613,6 +640,8 @@ def check(
         memory.blocks,
     )
     memory.save()
+    if repo.no_git:
+        click.echo("ledger: warning: git is not on PATH, so fix commits were not checked", err=True)
     if as_json:
         _print_json([p.as_json() for p in problems])
     else:
@@ -634,6 +663,7 @@ def _check_message(ws: Workspace, message_file: str) -> None:
     if repo is None:
         raise LedgerError("--commit-msg needs a git repository")
     trailers = gitio.trailer_ids(repo, message_file)
+    _hint_loose_lines(message_file, trailers)
     if not any(trailers.values()):
         return
     text = gitio.staged_text(repo, ws.relative("errors"))
@@ -657,6 +687,20 @@ def _check_message(ws: Workspace, message_file: str) -> None:
         )
 
 
+def _hint_loose_lines(message_file: str, trailers: dict[str, list[str]]) -> None:
+    """Say which `Fixes:`/`Refs:` lines git does not read as trailers, so sync would ignore them."""
+    from ledger_tool import store
+    from ledger_tool.trailers import loose_lines
+
+    for line in loose_lines(store.read_text(Path(message_file), message_file), trailers):
+        click.echo(
+            f"ledger: hint: `{line}` is not a trailer, so `ledger sync` will not record it: "
+            "git reads trailers only from the message's last paragraph; to make it one, put it "
+            "there, after a blank line, with only `Key: value` lines",
+            err=True,
+        )
+
+
 @cli.command()
 @click.option("--check", "dry_run", is_flag=True, help="Change nothing; exit 1 if behind history.")
 def sync(dry_run: bool) -> None:
@@ -672,7 +716,7 @@ def sync(dry_run: bool) -> None:
         ledger sync
         ledger sync --check       # in CI: exit 1 if a Fixes: commit is not recorded yet
     """
-    from ledger_tool import gitio
+    from ledger_tool import gitio, wording
 
     ws = _workspace()
     repo = gitio.open_repo(ws.root)
@@ -688,10 +732,16 @@ def sync(dry_run: bool) -> None:
     if _all_recorded(ws, commits):  # the usual post-commit case: nothing new, nothing to parse
         return
 
+    unknown: list[str] = []
+
+    def orphaned(sha: str) -> bool:
+        found = gitio.is_orphaned(repo, sha)
+        if found is None:  # a shallow clone may just lack it: keep the record as it is
+            unknown.append(sha)
+        return bool(found)
+
     def action(ledger: Ledger) -> list[str]:
-        return ledger.sync(
-            commits, lambda sha: _fix(ws, sha), lambda sha: gitio.is_orphaned(repo, sha)
-        )
+        return ledger.sync(commits, lambda sha: _fix(ws, sha), orphaned)
 
     if dry_run:
         changes = action(_read(ws))
@@ -702,6 +752,12 @@ def sync(dry_run: bool) -> None:
         return
     for line in _change(ws, action):
         click.echo(line)
+    for sha in unknown:
+        click.echo(
+            f"ledger: warning: the recorded fix commit {sha[:7]} is not in this shallow clone, "
+            f"so whether it was rewritten cannot be told; its record is kept: {wording.UNSHALLOW}",
+            err=True,
+        )
 
 
 def _all_recorded(ws: Workspace, commits: list[Any]) -> bool:
@@ -892,12 +948,17 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
 def _commit_url(ws: Workspace) -> str:
     """The commit page pattern (`...{sha}`) for Link to fix, as `resolve --commit` uses it: an
     http(s) address with every character that could break out of a Markdown link or a table
-    cell percent-encoded; any other pattern (`javascript:...`) gives "" (the bare short SHA)."""
-    from ledger_tool import gitio
+    cell percent-encoded; any other pattern (`javascript:...`) gives "" (the bare short SHA).
+    Without git, links name the short SHA only (a report needs no git)."""
+    from ledger_tool.errors import GitMissing
     from ledger_tool.textcodec import web_url
 
     pattern = ws.config.commit_url
     if not pattern:
+        try:
+            from ledger_tool import gitio
+        except GitMissing:
+            return ""
         repo = gitio.open_repo(ws.root)
         pattern = gitio.commit_url_pattern(repo) if repo else ""
     return web_url(pattern).replace("%7Bsha%7D", "{sha}")

@@ -21,3 +21,7 @@ class ParseError(LedgerError):
 class HookTimeout(BaseException):
     """A run under a git hook went past its time bound (`ledger_tool.bound`).  Not an Exception:
     no handler on the way up may take it for an ordinary failure and carry on."""
+
+
+class GitMissing(LedgerError):
+    """git is not installed or not on PATH: only the commands that ask git need it."""

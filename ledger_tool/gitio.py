@@ -6,17 +6,29 @@ name, never where git could read it as an option.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import git
+from ledger_tool import trailers
+from ledger_tool.errors import GitMissing, LedgerError
+from ledger_tool.wording import UNSHALLOW
 
-from ledger_tool.errors import LedgerError
+try:
+    import git
+except ImportError:  # gitpython runs git once on import and refuses to load without it
+    if shutil.which(os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git") is None:
+        raise GitMissing(
+            "git is not on PATH and this command asks git; install git or add its folder to PATH"
+        ) from None
+    raise
 
 _REV = re.compile(r"[^\s-][^\s]*")
+GitError = git.GitCommandError  # for modules that call git themselves (hooks)
 
 
 @dataclass(frozen=True)
@@ -30,46 +42,86 @@ class FileChange:
 class CommitInfo:
     sha: str
     subject: str
-    files: list[FileChange]
+    files: list[FileChange] | None  # None: a shallow clone lacks its parent, so it cannot tell
 
 
 def open_repo(root: Path) -> git.Repo | None:
-    """The repository at `root`, or None when `root` is not in a git work tree."""
+    """The repository at `root`, or None when `root` is not in a git work tree.  Asks git once,
+    so that a repository git refuses (another user's, a broken one) is said here, plainly."""
     try:
-        return git.Repo(root, search_parent_directories=False)
+        repo = git.Repo(root, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
+    try:
+        repo.git.rev_parse("--git-dir")
+    except git.GitCommandError as exc:
+        raise LedgerError(_refusal(root, str(exc.stderr))) from None
+    return repo
+
+
+def _refusal(root: Path, stderr: str) -> str:
+    if "dubious ownership" in stderr:
+        return (
+            f"git refuses to work in {root}: another user owns it (git's safe.directory check); "
+            f"if you trust it, run `git config --global --add safe.directory {root}`"
+        )
+    reason = next((ln for ln in stderr.splitlines() if "fatal:" in ln), stderr.strip())
+    return f"git cannot read the repository at {root} ({reason.strip()}); fix it, then run again"
 
 
 def _resolve(repo: git.Repo, rev: str) -> git.Commit:
+    """The commit `rev` names, as git itself reads it (reflog forms `@{-1}`, `HEAD@{1}` too)."""
     if not _REV.fullmatch(rev):
         raise LedgerError(f"{rev!r} is not a revision; give a commit SHA, branch or tag")
     try:
-        return repo.commit(rev)
-    except (git.BadName, ValueError, git.GitCommandError) as exc:
-        raise LedgerError(f"no commit {rev!r} in this repository; check `git log`") from exc
+        sha = repo.git.rev_parse("--verify", f"{rev}^{{commit}}")
+    except git.GitCommandError as exc:
+        fatal = [ln for ln in str(exc.stderr).splitlines() if "fatal:" in ln]
+        why = fatal[-1].split("fatal:", 1)[1].strip().rstrip("'") if fatal else ""
+        why = "" if not why or "single revision" in why else f" ({why})"
+        where = f"; this is a shallow clone: {UNSHALLOW}" if is_shallow(repo) else ""
+        raise LedgerError(
+            f"no commit {rev!r} in this repository{why}; `git log` lists the commits, "
+            f"`git reflog` where HEAD was{where}"
+        ) from None
+    return repo.commit(sha)
 
 
 def commit_info(repo: git.Repo, rev: str) -> CommitInfo:
     """A commit's full SHA, subject and the files it changed with their +/- line counts."""
     commit = _resolve(repo, rev)
-    stats = commit.stats.files
-    files = [
-        FileChange(str(path), int(counts.get("insertions", 0)), int(counts.get("deletions", 0)))
-        for path, counts in stats.items()
-    ]
+    files = None
+    if not missing_commits(repo, [p.hexsha for p in commit.parents]):
+        files = [
+            FileChange(path, int(counts.get("insertions", 0)), int(counts.get("deletions", 0)))
+            for path, counts in ((str(p), c) for p, c in commit.stats.files.items())
+        ]
     message = commit.message if isinstance(commit.message, str) else commit.message.decode()
     return CommitInfo(commit.hexsha, message.strip().split("\n", 1)[0], files)
 
 
-def contains(repo: git.Repo, fix: str, rev: str) -> bool:
-    """True when revision `rev` includes commit `fix` (so a sighting there is a regression)."""
+def contains(repo: git.Repo, fix: str, rev: str) -> bool | None:
+    """True when revision `rev` includes commit `fix` (so a sighting there is a regression);
+    None when a shallow clone lacks the history that would tell."""
     target = _resolve(repo, rev)
-    try:
-        fixed = repo.commit(fix)
-    except (git.BadName, ValueError):
-        return False  # the fix is not in this clone: the code seen cannot contain it
-    return fixed == target or bool(repo.is_ancestor(fixed, target))
+    if missing_commits(repo, [fix]):
+        # not in a full clone: the code seen cannot contain it; a shallow one may just lack it
+        return None if is_shallow(repo) else False
+    fixed = repo.commit(fix)
+    if fixed == target or repo.is_ancestor(fixed, target):
+        return True
+    if repo.is_ancestor(target, fixed) or not _history_cut(repo, target.hexsha):
+        return False
+    return None
+
+
+def _history_cut(repo: git.Repo, sha: str) -> bool:
+    """True when the history of `sha` reaches a commit whose parents a shallow clone lacks."""
+    shallow = Path(repo.common_dir, "shallow")
+    if not shallow.is_file():
+        return False
+    cut = set(shallow.read_text(encoding="ascii", errors="replace").split())
+    return bool(cut & set(repo.git.rev_list(sha, "--").split()))
 
 
 def rev_sha(repo: git.Repo, rev: str) -> str:
@@ -136,6 +188,7 @@ def missing_commits(repo: git.Repo, shas: list[str]) -> set[str]:
 
 
 def is_shallow(repo: git.Repo) -> bool:
+    """True in a shallow clone (`git clone --depth N`), whose history stops somewhere."""
     return bool(repo.git.rev_parse("--is-shallow-repository") == "true")
 
 
@@ -157,15 +210,9 @@ def staged_paths(repo: git.Repo, paths: list[str]) -> list[str]:
 
 
 def trailer_ids(repo: git.Repo, message_file: str) -> dict[str, list[str]]:
-    """`Fixes:` and `Refs:` trailer values of a commit message file, by trailer key."""
-    out = repo.git.interpret_trailers("--parse", "--", message_file)
-    found: dict[str, list[str]] = {"Fixes": [], "Refs": []}
-    for line in out.splitlines():
-        key, _, value = line.partition(":")
-        for name in found:
-            if key.strip().lower() == name.lower():
-                found[name].append(value.strip())
-    return found
+    """`Fixes:` and `Refs:` trailer values of a commit message file, by trailer key (git's
+    trailer block, read as `trailers.parse` reads it for sync too)."""
+    return trailers.parse(repo.git.interpret_trailers("--parse", "--", message_file))
 
 
 @dataclass(frozen=True)
@@ -179,9 +226,6 @@ class TrailerCommit:
     refs: tuple[str, ...]
 
 
-_ID_TOKEN = re.compile(r"ERR-\d{4}-\d\d-\d\d-\d{3,}")
-
-
 def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
     """Commits reachable from HEAD with `Fixes:`/`Refs:` trailers naming errors, oldest first."""
     if not repo.head.is_valid():
@@ -191,7 +235,13 @@ def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
         "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x1e"
     )
     out = repo.git.log(
-        "--reverse", "-E", "-i", "--grep=^(fixes|refs):", f"--format={fmt}", "HEAD", "--"
+        "--reverse",
+        "-E",
+        "-i",
+        "--grep=^(fixes|refs)[[:space:]]*:",
+        f"--format={fmt}",
+        "HEAD",
+        "--",
     )
     commits = []
     for record in out.split("\x1e"):
@@ -204,20 +254,19 @@ def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
                 sha,
                 datetime.fromtimestamp(int(stamp), tz=UTC),
                 subject,
-                tuple(_ID_TOKEN.findall(fixes)),
-                tuple(_ID_TOKEN.findall(refs)),
+                trailers.ids(fixes),
+                trailers.ids(refs),
             )
         )
     return commits
 
 
-def is_orphaned(repo: git.Repo, sha: str) -> bool:
+def is_orphaned(repo: git.Repo, sha: str) -> bool | None:
     """True when no branch or tag contains the commit any more (it was amended or rebased away),
-    or the repository does not have it."""
-    try:
-        repo.commit(sha)
-    except (git.BadName, ValueError):
-        return True
+    or the repository does not have it; None when a shallow clone does not have it (it may lie
+    beyond the clone's history).  A commit the clone has came with the refs that hold it."""
+    if missing_commits(repo, [sha]):
+        return None if is_shallow(repo) else True
     out = repo.git.for_each_ref(
         "--count=1", f"--contains={sha}", "refs/heads", "refs/remotes", "refs/tags"
     )

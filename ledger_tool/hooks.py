@@ -16,11 +16,13 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import git
-
-from ledger_tool import gitio, store
+from ledger_tool import gitio, store  # gitio first: it says plainly when git is missing
 from ledger_tool.errors import LedgerError
+
+if TYPE_CHECKING:
+    import git
 
 HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit", "post-rewrite")
 MARKER = "# ledger-hook:"
@@ -139,7 +141,7 @@ def _uninstall_hook(folder: Path, name: str) -> list[tuple[str, str]]:
 def _config(repo: git.Repo, key: str) -> str:
     try:
         return str(repo.git.config("--local", "--get", key))
-    except git.GitCommandError:
+    except gitio.GitError:
         return ""  # git config exits 1 when the key is not set
 
 

@@ -55,7 +55,7 @@ class Fix:
 
     sha: str
     subject: str
-    files: tuple[tuple[str, int, int], ...]  # (path, lines added, lines deleted)
+    files: tuple[tuple[str, int, int], ...] | None  # (path, added, deleted); None: not known
     url: str  # commit page, or "" when the remote is not a known web host
 
 

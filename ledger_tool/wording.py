@@ -6,6 +6,9 @@ from __future__ import annotations
 from ledger_tool.textcodec import encode
 
 PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
+# What to do when a shallow clone lacks the history a question needs.
+UNSHALLOW = "run `git fetch --unshallow` (in CI: check out with fetch-depth: 0)"
+UNKNOWN_CHANGES = "not known: the clone lacked the parent of the fix commit"
 INVESTIGATION = "Critical Error Investigation"
 RESOLUTION = "Critical Error Resolution"
 REGRESSION = "Critical Error Regression"
@@ -55,8 +58,13 @@ def task_title(description: str) -> str:
     return encode(f"Resolve {summary}")
 
 
-def code_changes(files: tuple[tuple[str, int, int], ...] | list[tuple[str, int, int]]) -> str:
-    """Fix Details' Code Changes: each file with its +/- lines, the first 20, then a total."""
+def code_changes(
+    files: tuple[tuple[str, int, int], ...] | list[tuple[str, int, int]] | None,
+) -> str:
+    """Fix Details' Code Changes: each file with its +/- lines, the first 20, then a total
+    (None: a shallow clone could not tell them)."""
+    if files is None:
+        return UNKNOWN_CHANGES
     if not files:
         return "no file changes in the fix commit"
     shown = [f"{encode(p)} (+{a}/-{d})" for p, a, d in files[:MAX_LISTED_FILES]]

@@ -32,6 +32,7 @@ class Workspace:
     @classmethod
     def find(cls, start: Path) -> Workspace:
         root = store.find_root(start)
+        store.refuse_bare(start, root)
         config = load(root)
         ws = cls(root, config, zone(config.timezone))
         ws._check_places()
