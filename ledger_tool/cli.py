@@ -60,13 +60,19 @@ def _change(ws: Workspace, action: Callable[[Ledger], T]) -> T:
 
 
 def _read(ws: Workspace) -> Ledger:
-    from ledger_tool import store
     from ledger_tool.ledger import Ledger
 
-    if store.interrupted(ws.root):
-        with store.locked(ws.root):  # finishes or discards a write that a crash interrupted
-            pass
+    _recover(ws)
     return Ledger(ws)
+
+
+def _recover(ws: Workspace) -> None:
+    """Finish or discard a write that a crash interrupted, before reading the files."""
+    from ledger_tool import store
+
+    if store.interrupted(ws.root):
+        with store.locked(ws.root):
+            pass
 
 
 def _print_json(data: object) -> None:
@@ -580,6 +586,7 @@ def check(
     from ledger_tool.checks import check as run_checks
 
     repo = Git(ws)
+    _recover(ws)
     sources = load_sources(ws, repo, staged)
     if sources is None:
         return
@@ -859,7 +866,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
     url = _commit_url(ws) if kind == "errors" else ""
     outcome = merge.merge_file(kind, base_text, ours_text, theirs_text, path, ws.tz, url)
     if outcome.text is not None and outcome.text != ours_text:
-        ours.write_bytes(outcome.text.encode("utf-8"))
+        merge.write_result(ws.root, ours, outcome.text)
     for problem in outcome.problems:
         click.echo(f"ledger: {problem}", err=True)
     if not outcome.clean:
@@ -982,7 +989,7 @@ def report(week: str, fmt: str, output: Path | None, force: bool) -> None:
     entries = ledger.entries(free_text=False, cache=memory.entries)
     memory.save()
     text = report_io.make(ledger, entries, monday, now, fmt, path, _commit_url(ws))
-    report_io.write(path, text, force)
+    report_io.write(ws.root, path, text, force)
     click.echo(os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else path)
 
 
