@@ -161,8 +161,14 @@ def init(hooks: bool) -> None:
     if hooks:
         _install_hooks(ws)
     from ledger_tool.adopt import journal_only
+    from ledger_tool.errors import ParseError
 
-    if missing := journal_only(ws):
+    try:
+        missing = journal_only(ws)
+    except ParseError as exc:  # the ledger is made; the journal needs a fix before it is written
+        click.echo(f"ledger: note: {exc}", err=True)
+        missing = []
+    if missing:
         shown = " ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         click.echo(
             f"{ws.display('journal')} names {len(missing)} error(s) that {ws.display('errors')} "

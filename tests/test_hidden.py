@@ -505,3 +505,14 @@ def test_the_cache_sweeps_the_temporary_files_of_killed_runs(
     assert run_ledger("list", cwd=two_errors).code == 0
     assert not stale.exists()
     assert mine.exists()
+
+
+def test_init_keeps_a_journal_with_an_unclosed_fence_and_says_so(
+    repo: Path, run_ledger: LedgerRunner
+) -> None:
+    (repo / "JOURNAL.md").write_text("# Journal\n\n```\nscratch\n")
+    result = run_ledger("init", cwd=repo)
+    assert result.code == 0, result.stderr
+    assert "kept     JOURNAL.md" in result.stdout
+    assert "ledger: note: JOURNAL.md:3: this code fence is never closed" in result.stderr
+    assert (repo / "JOURNAL.md").read_text() == "# Journal\n\n```\nscratch\n"
