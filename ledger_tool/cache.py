@@ -3,9 +3,11 @@ tree.  Losing it only costs speed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger_tool import store
@@ -39,6 +41,9 @@ class Memory:
         self.commits: set[str] = data.get("commits", set())
         self.entries: dict[bytes, Entry] = data.get("entries", {})
         self._saved = self._keys()
+        if self.path is not None and self.path.parent.is_dir():
+            with contextlib.suppress(OSError):  # a read-only .git: nothing to tidy
+                _sweep(self.path.parent)
 
     def _keys(self) -> tuple[set[bytes], set[str], set[bytes]]:
         return set(self.blocks), set(self.commits), set(self.entries)
@@ -47,10 +52,35 @@ class Memory:
         if self.path is None or self._saved == self._keys():
             return
         data = {"blocks": self.blocks, "commits": self.commits, "entries": self.entries}
+        folder = self.path.parent
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False) as handle:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                dir=folder, prefix=f"{self.path.name}.{os.getpid()}.", suffix=_TEMP, delete=False
+            ) as handle:
                 pickle.dump({k: v for k, v in data.items() if v}, handle, pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, self.path)
         except OSError:
             pass  # a read-only .git or a full disk: the next run starts from scratch
+
+
+_TEMP = ".tmp"
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files of runs that were killed before they renamed theirs: each is
+    named `NAME.pickle.PID.XXXX.tmp`, and one whose process is gone is stale."""
+    for temp in folder.glob(f"*.pickle.*{_TEMP}"):
+        pid = temp.name.split(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

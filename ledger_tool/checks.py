@@ -20,7 +20,8 @@ from ledger_tool.errors import ParseError
 from ledger_tool.errors_doc import ID_RE, ErrorsFile
 from ledger_tool.journal_doc import ERROR_REF
 from ledger_tool.model import Entry, read_entry
-from ledger_tool.scan import hidden_only
+from ledger_tool.scan import Outline, hidden_only, opener_name
+from ledger_tool.tasks_doc import TasksFile
 from ledger_tool.textcodec import decode, encode
 from ledger_tool.timefmt import format_time
 from ledger_tool.trailers import words as trailer_words
@@ -397,8 +398,10 @@ def _journal_problems(
                 f"|ERROR:{m.group(1)}| names no error in {doc.path}; `ledger adopt` creates "
                 "it from this journal entry (`ledger adopt --dry-run` shows what it would do)",
             )
+    hidden = _hidden_claims(outline, ERROR_REF, entries.keys() - found, heading_only=True)
+    yield from _hiding_problems(path, outline, hidden, "LDG303", "LDG301", "journal entry")
     for error_id in entries:
-        if error_id not in found:
+        if error_id not in found and error_id not in hidden:
             yield Problem(
                 doc.path,
                 doc.line_of(error_id),
@@ -441,14 +444,83 @@ def _task_problems(
                 f"task TASK-{error_id} is {status.group(1)} but {error_id} is "
                 f"{entry.status.upper()}; it should be {want} (`ledger check --fix` sets it)",
             )
+    for error_id, at in TasksFile(path, text, strict=False).headless():
+        yield Problem(
+            path,
+            outline.line_number(at),
+            "LDG405",
+            f"the task TASK-{error_id} has no `## ` heading of its own (deleted by hand?), so "
+            f"commands cannot tell its lines from the task above; put `## TASK-{error_id}` back "
+            "on the line above its Task ID",
+        )
+    hidden = _hidden_claims(outline, _TASK_ID, entries.keys() - found, heading_only=False)
+    yield from _hiding_problems(path, outline, hidden, "LDG404", "LDG401", "task")
     for error_id in entries:
-        if error_id not in found:
+        if error_id not in found and error_id not in hidden:
             yield Problem(
                 doc.path,
                 doc.line_of(error_id),
                 "LDG401",
                 f"{error_id} has no task (TASK-{error_id}) in {path} (`ledger check --fix` adds one)",
             )
+
+
+_TASK_ID = re.compile(r"^\*\*Task ID\*\*:[ \t]*TASK-(ERR-\d{4}-\d\d-\d\d-\d{3,})[ \t]*\r?$", re.M)
+
+
+def _hidden_claims(
+    outline: Outline, pattern: re.Pattern[str], missing: Iterable[str], heading_only: bool
+) -> dict[str, int]:
+    """Where a fence or comment hides the entry (or task) of an error that has none in sight:
+    the offset of each hidden claim, by error ID."""
+    wanted = set(missing)
+    text = outline.text
+    found: dict[str, int] = {}
+    if not wanted or not outline.hidden:
+        return found
+    for m in pattern.finditer(text):
+        error_id = m.group(1)
+        if error_id not in wanted or error_id in found or not outline.is_hidden(m.start()):
+            continue
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if not heading_only or line.lstrip(" ").startswith("#"):
+            found[error_id] = m.start()
+    return found
+
+
+def _hiding_problems(
+    path: str, outline: Outline, hidden: dict[str, int], unclosed_code: str, code: str, what: str
+) -> Iterable[Problem]:
+    """A fence or comment never closed (it hides the rest of the file, and commands refuse to
+    write below it), and each one that hides an error's only `what`, at the line that opens it."""
+    text = outline.text
+    if outline.unclosed is not None:
+        start = outline.unclosed
+        name = opener_name(text, start)
+        ids = sorted(i for i, at in hidden.items() if at >= start)
+        if ids:
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            hides = f"it hides the {what} of {shown}"
+        else:
+            hides = f"it hides the rest of the file, where a new {what} would go"
+        yield Problem(
+            path,
+            outline.line_number(start),
+            unclosed_code,
+            f"the {name} opened here is never closed; {hides}; close it",
+        )
+    for error_id, at in sorted(hidden.items(), key=lambda item: item[1]):
+        opener = outline.hider(at)
+        if opener is None or opener == outline.unclosed:
+            continue
+        name = opener_name(text, opener)
+        yield Problem(
+            path,
+            outline.line_number(opener),
+            code,
+            f"the {name} opened here hides the {what} of {error_id} "
+            f"(line {outline.line_number(at)}); move it out of the {name}",
+        )
 
 
 def trailer_problems(

@@ -62,12 +62,9 @@ def _change(ws: Workspace, action: Callable[[Ledger], T]) -> T:
 
 
 def _read(ws: Workspace) -> Ledger:
-    from ledger_tool import store
     from ledger_tool.ledger import Ledger
 
-    if store.interrupted(ws.root):
-        with store.locked(ws.root):  # finishes or discards a write that a crash interrupted
-            pass
+    _recover(ws)
     return Ledger(ws)
 
 
@@ -75,6 +72,15 @@ def _say(text: str, err: bool = False) -> None:
     """Print a line that holds user text (stored text, an argument, a file's words): control and
     escape characters show as `\\x1b` and the like, never act on the terminal."""
     click.echo(printable(text), err=err)
+
+
+def _recover(ws: Workspace) -> None:
+    """Finish or discard a write that a crash interrupted, before reading the files."""
+    from ledger_tool import store
+
+    if store.interrupted(ws.root):
+        with store.locked(ws.root):
+            pass
 
 
 def _print_json(data: object) -> None:
@@ -177,8 +183,14 @@ def init(hooks: bool) -> None:
     if hooks:
         _install_hooks(ws)
     from ledger_tool.adopt import journal_only
+    from ledger_tool.errors import ParseError
 
-    if missing := journal_only(ws):
+    try:
+        missing = journal_only(ws)
+    except ParseError as exc:  # the ledger is made; the journal needs a fix before it is written
+        click.echo(f"ledger: note: {exc}", err=True)
+        missing = []
+    if missing:
         shown = " ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         click.echo(
             f"{ws.display('journal')} names {len(missing)} error(s) that {ws.display('errors')} "
@@ -627,6 +639,7 @@ def check(
     from ledger_tool.checks import check as run_checks
 
     repo = Git(ws)
+    _recover(ws)
     sources = load_sources(ws, repo, staged)
     if sources is None:
         return
@@ -938,7 +951,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
     url = _commit_url(ws) if kind == "errors" else ""
     outcome = merge.merge_file(kind, base_text, ours_text, theirs_text, path, ws.tz, url)
     if outcome.text is not None and outcome.text != ours_text:
-        ours.write_bytes(outcome.text.encode("utf-8"))
+        merge.write_result(ws.root, ours, outcome.text)
     for problem in outcome.problems:
         _say(f"ledger: {problem}", err=True)
     if not outcome.clean:
@@ -1074,7 +1087,7 @@ def report(week: str, fmt: str, output: Path | None, force: bool) -> None:
     entries = ledger.entries(free_text=False, cache=memory.entries)
     memory.save()
     text = report_io.make(ledger, entries, monday, now, fmt, path, _commit_url(ws))
-    report_io.write(path, text, force)
+    report_io.write(ws.root, path, text, force)
     click.echo(os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else path)
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple, TypeVar
 
 from ledger_tool import splice
 from ledger_tool.block import Block
-from ledger_tool.scan import scan
+from ledger_tool.scan import refuse_unclosed, scan
 from ledger_tool.splice import Edit
 
 _ENTRY_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
@@ -43,11 +43,15 @@ class JournalFile:
     the spans of each error's `### ... |ERROR:...|` sub-entries, oldest first by time.
     """
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, strict: bool = True) -> None:
+        """Parse `text`; with `strict`, refuse a journal whose end a fence or comment hides (a
+        new entry would land inside it)."""
         self.path = path
         self.text = text
         self.newline = splice.newline_of(text)
         outline = scan(text, levels=3)
+        if strict:
+            refuse_unclosed(outline, path, "journal entry")
         self._breaks = outline.breaks  # thematic breaks outside fences and comments, in order
         self.entries: list[tuple[str, int, int]] = []
         found: list[tuple[str, str, int, int]] = []  # (entry time, error ID, start, end)
@@ -220,7 +224,7 @@ def archive(text: str, max_lines: int) -> tuple[str, dict[str, list[str]]]:
     total = text.count("\n") + (0 if text.endswith("\n") else 1)
     if total <= max_lines:
         return text, {}
-    journal = JournalFile("", text)
+    journal = JournalFile("", text, strict=False)
     chosen = journal.oldest(total - max_lines)
     moved: dict[str, list[str]] = {}
     for i in chosen:
@@ -233,9 +237,10 @@ def archive_header(month: str) -> str:
     return f"# Journal archive {month}\n\nOlder entries moved here from JOURNAL.md by `ledger`.\n"
 
 
-def merge_archive(old: str, chunks: list[str], newline: str) -> str:
-    """An archive file with `chunks` (whole entries) added, every entry in time order."""
-    archived = JournalFile("", old)
+def merge_archive(old: str, chunks: list[str], newline: str, path: str = "") -> str:
+    """An archive file (at `path`) with `chunks` (whole entries) added, every entry in time
+    order."""
+    archived = JournalFile(path, old)
     head = old[: archived.entries[0][1]] if archived.entries else old
     head = splice.to_newline(head, newline)  # a new file's header takes the journal's line ends
     entries = [(time, old[start:stop]) for time, start, stop in archived.entries]

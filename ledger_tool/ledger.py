@@ -180,7 +180,7 @@ class Ledger:
         for month, chunks in moved.items():
             path = self.ws.archive_dir / f"{month}.md"
             old = store.read_text(path, str(path)) if path.exists() else archive_header(month)
-            out[path] = merge_archive(old, chunks, newline)
+            out[path] = merge_archive(old, chunks, newline, str(path))
             self._moved += [(path, chunk) for chunk in chunks]
         return out
 
@@ -655,6 +655,7 @@ class Ledger:
         events = history.add(events, Event(at, "resolved", commit=fix.sha if fix else None))
         block = self.errors.block(error_id)
         values = {
+            **self._counts(entry, block),
             "Status": "RESOLVED",
             "Resolved": format_time(at),
             "Resolution Time": format_duration(elapsed(start, at)),
@@ -710,7 +711,7 @@ class Ledger:
         kind: str,
         reason: str = "",
     ) -> Entry:
-        values = {"Status": "ACTIVE", "Fix Commit": "", **values}
+        values = {**self._counts(entry, block), "Status": "ACTIVE", "Fix Commit": "", **values}
         block.set_heading(f"### {entry.id}")
         block.remove("Resolved")
         block.remove("Resolution Time")
@@ -728,6 +729,18 @@ class Ledger:
             self._render("journal_entry.md.j2", journal, time=stamp, title=title, id=entry.id),
         )
         return active
+
+    def _counts(self, entry: Entry, block: Block) -> dict[str, str]:
+        """Last Seen and Occurrences as the entry reads them, for a block written without them:
+        a block that changes status takes every field of its new template, and these two must
+        not be written empty."""
+        values: dict[str, str] = {}
+        last = entry.last_seen or entry.first_seen
+        if block.get("Last Seen") is None and last is not None:
+            values["Last Seen"] = format_time(last)
+        if block.get("Occurrences") is None:
+            values["Occurrences"] = str(entry.occurrences)
+        return values
 
     def _task_status(self, error_id: str, entry: Entry, values: dict[str, str]) -> None:
         found = self.tasks.task(error_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ import frontmatter
 import yaml  # type: ignore[import-untyped]
 from frontmatter.default_handlers import YAMLHandler
 
-from ledger_tool import report_chart
+from ledger_tool import report_chart, store
 from ledger_tool.errors import LedgerError
 from ledger_tool.render import render_page
 from ledger_tool.report import (
@@ -190,10 +189,11 @@ def is_report(path: Path) -> bool:
     return HTML_MARK in text or _MD_HEAD.match(text) is not None
 
 
-def write(path: Path, text: str, force: bool = False) -> None:
-    """Write `text` at `path` through a temporary file renamed over it: a reader sees the old
-    report or the new one, never half of one.  Refuses to replace a file that is not a report,
-    unless `force`."""
+def write(root: Path, path: Path, text: str, force: bool = False) -> None:
+    """Write `text` at `path` as the store writes the ledger (a temporary file in .git/ledger,
+    synced, renamed over it, under the lock): a reader sees the old report or the new one, and a
+    killed run leaves no temporary file in the work tree (the next command clears it).  Refuses
+    to replace a file that is not a report, unless `force`."""
     if path.is_dir():
         raise LedgerError(f"{path} is a folder; give -o the path of a file")
     if path.exists() and not force and not is_report(path):
@@ -201,15 +201,5 @@ def write(path: Path, text: str, force: bool = False) -> None:
             f"{path} exists and is not a ledger report; choose another -o, or pass --force to "
             "replace it"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    with store.locked(root):
+        store.write_files(root, {path: text})

@@ -14,6 +14,8 @@ from functools import cache
 from itertools import accumulate
 from typing import NamedTuple
 
+from ledger_tool.errors import ParseError
+
 # Patterns start at the newline before a line (the first line gets one prepended): anchoring on a
 # literal lets the regex engine skip ahead between lines, which `^` does not.
 _OPENER = re.compile(r"\n {0,3}(?:(?P<fence>`{3,}|~{3,})(?P<info>.*)$|<!--)", re.M)
@@ -57,6 +59,12 @@ class Outline:
         i = bisect_right(self.hidden, (offset, len(self.text) + 1)) - 1
         return i >= 0 and self.hidden[i][0] <= offset < self.hidden[i][1]
 
+    def hider(self, offset: int) -> int | None:
+        """The start of the fenced code block or HTML comment block that hides `offset`."""
+        i = bisect_right(self.hidden, (offset, len(self.text) + 1)) - 1
+        found = i >= 0 and self.hidden[i][0] <= offset < self.hidden[i][1]
+        return self.hidden[i][0] if found else None
+
     def line_number(self, offset: int) -> int:
         if self._newlines is None:  # offsets of every newline, from the lengths of the lines
             ends = accumulate(len(line) + 1 for line in self.text.split("\n"))
@@ -94,6 +102,26 @@ def _hidden_spans(outline: Outline, padded: str) -> None:
             outline.unclosed, end = start, len(text)
         outline.hidden.append((start, end))
         pos = end  # the newline before the next line sits at `end` in `padded`
+
+
+def opener_name(text: str, start: int) -> str:
+    """What opens the hidden span that starts at `start`: "HTML comment" or "code fence"."""
+    return "HTML comment" if text[start:].lstrip().startswith("<!--") else "code fence"
+
+
+def refuse_unclosed(outline: Outline, path: str, what: str) -> None:
+    """Refuse a file whose last code fence or HTML comment is never closed, at its opener's line:
+    everything below it is hidden, so a new `what` written there would be invisible."""
+    if outline.unclosed is None:
+        return
+    name = opener_name(outline.text, outline.unclosed)
+    closer = "-->" if name == "HTML comment" else "a line with the same fence"
+    raise ParseError(
+        path,
+        outline.line_number(outline.unclosed),
+        f"this {name} is never closed and hides the rest of the file, so a new {what} would "
+        f"not show; close it ({closer}) and run the command again",
+    )
 
 
 def hidden_only(text: str) -> Outline:

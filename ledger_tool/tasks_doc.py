@@ -1,18 +1,22 @@
 """TASKS.md: one `**Task ID**: TASK-ERR-...` task per error; the rest of the file is the user's.
 
 A task is the level-2 section holding its Task ID line (the seed's format under any heading), so a
-task written by hand in the seed's shape is found and kept up to date too.
+task written by hand in the seed's shape is found and kept up to date too.  A task ends at the next
+level-1 or -2 heading or at the next Task ID line, whichever comes first: when a task's heading was
+deleted by hand, its lines are never taken for the task above it, and a command that must edit the
+heading-less task refuses, naming its line.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from ledger_tool import splice
 from ledger_tool.block import Block
-from ledger_tool.scan import hidden_only
+from ledger_tool.errors import ParseError
+from ledger_tool.scan import hidden_only, refuse_unclosed
 from ledger_tool.splice import Edit
 
 _TASK_ID_LINE = r"\n\*\*Task ID\*\*:[ \t]*TASK-({id})[ \t]*\r?$"
@@ -20,6 +24,7 @@ _SECTION = re.compile(r"\n {0,3}#{1,2}(?:[ \t]|\r?$)", re.M)  # a level-1 or -2 
 _STATUS = re.compile(r"^\*\*Status\*\*:[ \t]*(\S*)", re.M)
 _FOOTER = re.compile(r"(?:^|\n) {0,3}-{3,}[ \t]*\r?\n(?:(?! {0,3}#)[^\n]*(?:\n|\Z)){1,3}\Z")
 _ANY_TASK = re.compile(_TASK_ID_LINE.format(id=r"ERR-\d{4}-\d\d-\d\d-\d{3,}"), re.M)
+_ANY_TASK_ID = re.compile(r"\n\*\*Task ID\*\*:", re.M)  # any task's, the user's own included
 
 
 class TasksFile:
@@ -28,11 +33,15 @@ class TasksFile:
     Tasks are found on demand, by their Task ID line, so a command touches only what it needs.
     """
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, strict: bool = True) -> None:
+        """Parse `text`; with `strict`, refuse a file whose end a fence or comment hides (a new
+        task would land inside it)."""
         self.path = path
         self.text = text
         self.newline = splice.newline_of(text)
         self.outline = hidden_only(text)  # headings are looked up around a task, when needed
+        if strict:
+            refuse_unclosed(self.outline, path, "task")
         self._padded = "\n" + text  # a line's newline sits at the line's offset in `text`
         self._edits: list[Edit] = []
 
@@ -43,21 +52,42 @@ class TasksFile:
             if not self.outline.is_hidden(m.start())
         ]
 
-    def _span(self, at: int) -> tuple[int, int]:
-        """The task holding the Task ID line at `at`: its level-2 section, blank lines trimmed."""
+    def _next_task_id(self, start: int, stop: int) -> int | None:
+        """The offset of the first visible Task ID line in `text[start:stop]`, if any."""
+        for m in _ANY_TASK_ID.finditer(self._padded, start + 1, stop + 1):
+            if not self.outline.is_hidden(m.start()):
+                return m.start()
+        return None
+
+    def _bounds(self, at: int) -> tuple[int, int, bool]:
+        """The task holding the Task ID line at `at`: (start, end, whether the heading above it
+        is its own).  It starts at the nearest section heading above, or at its Task ID line when
+        another task's Task ID line or no level-2 heading comes between; it ends at the next
+        section heading or the next Task ID line, blank lines trimmed."""
         window = 4096
         while True:  # the nearest section heading above the task
             before = self._section_starts(max(0, at - window), at)
             if before or at - window <= 0:
                 break
             window *= 4
-        start = before[-1] if before else splice.line_start(self.text, at)
+        start = before[-1] if before else at
+        level_2 = self.text[start : start + 6].lstrip(" ").startswith("##")
+        own = bool(before) and level_2 and self._next_task_id(start, at) is None
+        if not own:
+            start = at
         stop = len(self.text)
         for m in _SECTION.finditer(self._padded, at + 1):
             if not self.outline.is_hidden(m.start()):
                 stop = m.start()
                 break
-        return start, splice.content_end(self.text, start, stop)
+        following = self._next_task_id(at + 1, stop)
+        if following is not None:
+            stop = following
+        return start, splice.content_end(self.text, start, stop), own
+
+    def _span(self, at: int) -> tuple[int, int]:
+        start, end, _ = self._bounds(at)
+        return start, end
 
     def all_spans(self) -> list[tuple[str, int, int]]:
         """Every task as (error ID, start, end) in file order, in one pass."""
@@ -70,6 +100,28 @@ class TasksFile:
             found.append((error_id, start, splice.content_end(self.text, start, stop)))
         return found
 
+    def headless(self) -> list[tuple[str, int]]:
+        """Error tasks without a `## ` heading of their own, as (error ID, offset), in one pass:
+        a command that must edit one refuses, so `ledger check` names them."""
+        sections = self._section_starts(0, len(self.text))
+        ids = [
+            m.start()
+            for m in _ANY_TASK_ID.finditer(self._padded)
+            if not self.outline.is_hidden(m.start())
+        ]
+        found = []
+        for error_id, at in self._tasks(_ANY_TASK):
+            i = bisect_right(sections, at)
+            start = sections[i - 1] if i else None
+            k = bisect_left(ids, at)
+            previous = ids[k - 1] if k else -1
+            level_2 = start is not None and self.text[start : start + 6].lstrip(" ").startswith(
+                "##"
+            )
+            if start is None or not level_2 or previous >= start:
+                found.append((error_id, at))
+        return found
+
     def _tasks(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, int]]:
         for m in pattern.finditer(self.text):
             if not self.outline.is_hidden(m.start() + 1):
@@ -79,8 +131,17 @@ class TasksFile:
         """The task of an error (its block and span), or None."""
         pattern = re.compile(_TASK_ID_LINE.format(id=re.escape(error_id)), re.M)
         for _, at in self._tasks(pattern):
-            span = self._span(at)
-            return Block(self.text[span[0] : span[1]]), span
+            start, end, own = self._bounds(at)
+            if not own:
+                raise ParseError(
+                    self.path,
+                    self.outline.line_number(at),
+                    f"the task TASK-{error_id} has no `## ` heading of its own (deleted by hand?); "
+                    f"put `## TASK-{error_id}` back on the line above its Task ID and run the "
+                    "command again",
+                    "LDG405",
+                )
+            return Block(self.text[start:end]), (start, end)
         return None
 
     def statuses(self) -> dict[str, str]:
