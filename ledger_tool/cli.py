@@ -661,6 +661,10 @@ def sync(dry_run: bool) -> None:
     busy = gitio.operation_in_progress(repo)
     if busy == "rebase" and os.environ.get("LEDGER_HOOK") == "post-rewrite":
         busy = None  # git runs post-rewrite once the rebase is done, before it tidies up
+    if busy == "cherry-pick" and os.environ.get("LEDGER_HOOK") == "post-commit":
+        # git runs post-commit for a pick it has just committed, before it removes
+        # CHERRY_PICK_HEAD; only a series of picks with more to come is still going on
+        busy = "cherry-pick" if gitio.picks_pending(repo) else None
     if busy is not None and not dry_run:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
         return
@@ -688,13 +692,19 @@ def _all_recorded(ws: Workspace, commits: list[Any]) -> bool:
     """True when every commit with trailers is already named in ERRORS.md (a cheap look that
     spares parsing the ledger; anything else goes through the full sync)."""
     from ledger_tool import store
+    from ledger_tool.ledger import revert_reason
 
     path = ws.path("errors")
     if not path.is_file():
         return False
     # History lines name them as `resolved by SHA` and `linked by SHA`
-    named = set(re.findall(r" by ([0-9a-f]{40})", store.read_text(path, ws.display("errors"))))
-    return all(commit.sha in named for commit in commits)
+    text = store.read_text(path, ws.display("errors"))
+    named = set(re.findall(r" by ([0-9a-f]{40})", text))
+    return all(
+        (commit.sha in named or not (commit.fixes or commit.refs))
+        and all(f not in named or revert_reason(commit.sha) in text for f in commit.reverts)
+        for commit in commits
+    )
 
 
 def _check_fix(ws: Workspace) -> None:

@@ -175,28 +175,38 @@ class TrailerCommit:
     subject: str
     fixes: tuple[str, ...]
     refs: tuple[str, ...]
+    reverts: tuple[str, ...] = ()  # the commits a `git revert` commit reverts
 
 
+_REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40})\b", re.M)
 _ID_TOKEN = re.compile(r"ERR-\d{4}-\d\d-\d\d-\d{3,}")
 
 
 def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
-    """Commits reachable from HEAD with `Fixes:`/`Refs:` trailers naming errors, oldest first."""
+    """Commits reachable from HEAD (merge commits and every commit a merge brought in included)
+    with `Fixes:`/`Refs:` trailers naming errors, or made by `git revert`, oldest first."""
     if not repo.head.is_valid():
         return []
     fmt = (
         "%H%x00%ct%x00%s%x00%(trailers:key=Fixes,valueonly,separator=%x2C)"
-        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x1e"
+        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x00%b%x1e"
     )
     out = repo.git.log(
-        "--reverse", "-E", "-i", "--grep=^(fixes|refs):", f"--format={fmt}", "HEAD", "--"
+        "--reverse",
+        "-E",
+        "-i",
+        "--grep=^(fixes|refs):",
+        "--grep=^This reverts commit [0-9a-f]{40}",
+        f"--format={fmt}",
+        "HEAD",
+        "--",
     )
     commits = []
     for record in out.split("\x1e"):
         fields = record.strip("\n").split("\x00")
-        if len(fields) != 5:
+        if len(fields) != 6:
             continue
-        sha, stamp, subject, fixes, refs = fields
+        sha, stamp, subject, fixes, refs, body = fields
         commits.append(
             TrailerCommit(
                 sha,
@@ -204,6 +214,7 @@ def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
                 subject,
                 tuple(_ID_TOKEN.findall(fixes)),
                 tuple(_ID_TOKEN.findall(refs)),
+                tuple(dict.fromkeys(_REVERTS.findall(body))),
             )
         )
     return commits
@@ -232,3 +243,13 @@ def operation_in_progress(repo: git.Repo) -> str | None:
     if (base / "CHERRY_PICK_HEAD").exists():
         return "cherry-pick"
     return None
+
+
+def picks_pending(repo: git.Repo) -> bool:
+    """True while a `git cherry-pick A B ...` has picks left to make after the current one."""
+    todo = Path(repo.git_dir) / "sequencer" / "todo"
+    try:
+        lines = todo.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    return len([line for line in lines if line.strip() and not line.startswith("#")]) > 1

@@ -22,7 +22,7 @@ import git
 from ledger_tool import gitio, store
 from ledger_tool.errors import LedgerError
 
-HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit", "post-rewrite")
+HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit", "post-rewrite", "post-merge")
 MARKER = "# ledger-hook:"
 CHAINED = ".ledger-chained"
 PYTHON_LINE = "LEDGER_PYTHON="

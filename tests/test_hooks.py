@@ -240,6 +240,7 @@ def test_status_says_what_is_installed(repo: Path, run_ledger: LedgerRunner) -> 
         "commit-msg    missing",
         "post-commit   missing",
         "post-rewrite  missing",
+        "post-merge    missing",
         "merge driver  missing",
         "ERRORS.md     merge=unspecified",
         "JOURNAL.md    merge=unspecified",
@@ -253,9 +254,11 @@ def test_status_says_what_is_installed(repo: Path, run_ledger: LedgerRunner) -> 
     shown = run_ledger("hooks", "status", cwd=repo).stdout.splitlines()
     assert shown[1].startswith("pre-commit    installed by another Python or ledger version")
     assert shown[1].endswith("; runs pre-commit.ledger-chained first")
-    assert shown[3:6] == [
+    assert shown[3:7] == [
         "post-commit   missing",
         "post-rewrite  installed by another Python or ledger version; `ledger hooks install` "
+        "updates it",
+        "post-merge    installed by another Python or ledger version; `ledger hooks install` "
         "updates it",
         "merge driver  installed by another Python or ledger version; `ledger hooks install` "
         "updates it",
