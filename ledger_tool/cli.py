@@ -661,6 +661,8 @@ def sync(dry_run: bool) -> None:
     busy = gitio.operation_in_progress(repo)
     if busy == "rebase" and os.environ.get("LEDGER_HOOK") == "post-rewrite":
         busy = None  # git runs post-rewrite once the rebase is done, before it tidies up
+    if busy == "merge" and os.environ.get("LEDGER_HOOK") == "post-merge":
+        busy = None  # git runs post-merge once the merge commit is made, before it tidies up
     if busy == "cherry-pick" and os.environ.get("LEDGER_HOOK") == "post-commit":
         # git runs post-commit for a pick it has just committed, before it removes
         # CHERRY_PICK_HEAD; only a series of picks with more to come is still going on
