@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -297,12 +298,14 @@ class Ledger:
         steps: list[Callable[[datetime], list[str]]] = []
         for error_id in dict.fromkeys(commit.fixes):
             if error_id in self.errors.blocks and (error_id, "resolved", sha) not in recorded:
-                steps.append(lambda at, e=error_id: self._sync_fix(e, sha, at, fix_of, orphaned))
+                steps.append(
+                    partial(self._sync_fix, error_id, sha, fix_of=fix_of, orphaned=orphaned)
+                )
         for error_id in dict.fromkeys(commit.refs):
             if error_id in self.errors.blocks and (error_id, "linked", sha) not in recorded:
-                steps.append(lambda at, e=error_id: self._sync_ref(e, sha, at, orphaned))
+                steps.append(partial(self._sync_ref, error_id, sha, orphaned=orphaned))
         for fix in commit.reverts:
-            steps.append(lambda at, f=fix: self._sync_revert(f, sha, at))
+            steps.append(partial(self._sync_revert, fix, sha))
         return steps
 
     def _recorded_commits(self) -> set[tuple[str, str, str]]:
@@ -350,7 +353,9 @@ class Ledger:
         that `fix` resolved and still stands as its fix, once: the reason names the revert."""
         reason = revert_reason(sha)
         changes: list[str] = []
-        fixed = sorted({e for e, kind, c in self._recorded_commits() if (kind, c) == ("resolved", fix)})
+        fixed = sorted(
+            {e for e, kind, c in self._recorded_commits() if (kind, c) == ("resolved", fix)}
+        )
         for error_id in fixed:
             entry = self.entry(error_id)
             if entry.status != "resolved" or entry.fix_commit != fix:

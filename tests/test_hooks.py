@@ -626,8 +626,31 @@ def test_a_revert_of_the_fix_reopens_the_error_once(hooked: Path, run_ledger: Le
     assert found["status"] == "active"
     reopened = [e for e in found["history"] if e["event"] == "reopened"]  # type: ignore[union-attr]
     assert reopened == [
-        {"at": "2026-11-20T12:00:00+00:00", "event": "reopened", "note": f"fix reverted by {revert[:7]}"}
+        {
+            "at": "2026-11-20T12:00:00+00:00",
+            "event": "reopened",
+            "note": f"fix reverted by {revert[:7]}",
+        }
     ]
     before = (hooked / "ERRORS.md").read_bytes()
     assert run_ledger("sync", cwd=hooked).stdout == ""  # the hook recorded it: once
     assert (hooked / "ERRORS.md").read_bytes() == before
+
+
+def test_a_post_merge_hook_already_there_is_chained_and_still_runs(
+    hooked: Path, run_ledger: LedgerRunner
+) -> None:
+    folder = hooked / ".git" / "hooks"
+    assert run_ledger("hooks", "uninstall", cwd=hooked).code == 0
+    (folder / "post-merge").write_text(USER_HOOK)
+    os.chmod(folder / "post-merge", 0o755)
+    assert (
+        "chained   post-merge.ledger-chained" in run_ledger("hooks", "install", cwd=hooked).stdout
+    )
+    fix = _fix_on_branch(hooked, "feature")
+    assert _run_git(hooked, "merge", "-q", "--no-edit", "feature").returncode == 0
+    assert (hooked / "user-hook.log").read_text() == "user-hook-ran\n"
+    assert entry(hooked, run_ledger)["fix_commit"] == fix
+    (hooked / "user-hook.log").unlink()
+    assert run_ledger("hooks", "uninstall", cwd=hooked).code == 0
+    assert (folder / "post-merge").read_text() == USER_HOOK

@@ -151,7 +151,9 @@ def test_a_fixes_trailer_in_a_merge_commit_resolves(
     _commit(ledger_repo, "a.py", "Part of the fix")
     git(ledger_repo, "checkout", "-q", "main")
     _commit(ledger_repo, "b.py", "Meanwhile")
-    git(ledger_repo, "merge", "-q", "--no-ff", "feature", "-m", "Merge\n\nFixes: ERR-2026-11-20-001")
+    git(
+        ledger_repo, "merge", "-q", "--no-ff", "feature", "-m", "Merge\n\nFixes: ERR-2026-11-20-001"
+    )
     merge = git(ledger_repo, "rev-parse", "HEAD")
     result = run_ledger("sync", cwd=ledger_repo)
     assert result.stdout == f"ERR-2026-11-20-001: resolved by {merge[:7]}\n"
@@ -175,11 +177,14 @@ def test_a_revert_of_the_fix_reopens_the_error_once(
     ]
     data = _show(ledger_repo, run_ledger, err)
     assert data["status"] == "active" and data["fix_commit"] in (None, "")
-    assert data["history"][-1] == {  # type: ignore[index]
-        "at": "2026-11-20T12:00:00+00:00",
-        "event": "reopened",
-        "note": f"fix reverted by {revert[:7]}",
-    }
+    assert (
+        data["history"][-1]
+        == {  # type: ignore[index]
+            "at": "2026-11-20T12:00:00+00:00",
+            "event": "reopened",
+            "note": f"fix reverted by {revert[:7]}",
+        }
+    )
     after = _files(ledger_repo)
     assert run_ledger("sync", cwd=ledger_repo).stdout == ""
     assert _files(ledger_repo) == after
