@@ -644,8 +644,10 @@ def sync(dry_run: bool) -> None:
 
     Every commit reachable from HEAD whose message has a `Fixes: ERR-...` trailer resolves that
     error with that commit (Fix Commit, files changed, time of the commit); `Refs: ERR-...` links
-    the commit in the error's history.  Running it again changes nothing; an amended or rebased fix
-    is followed to its new SHA, not recorded twice.  The post-commit hook runs it.
+    the commit in the error's history; a `git revert` of a recorded fix reopens that error.
+    Merged-in commits, merge commits and cherry-picks count like any other.  Running it again
+    changes nothing; an amended or rebased fix is followed to its new SHA, not recorded twice.  The
+    post-commit, post-rewrite and post-merge hooks run it.
 
     \b
         git commit -m "Lower the eval batch size" -m "Fixes: ERR-2026-11-20-001"
@@ -726,6 +728,7 @@ def hooks_group() -> None:
     commit-msg    ledger check --commit-msg: Fixes:/Refs: must name known errors
     post-commit   ledger sync: a fix commit is recorded in the working tree at once
     post-rewrite  ledger sync once a rebase is done
+    post-merge    ledger sync after a merge or pull: the fixes it brought in are recorded
     A hook already there is kept and runs first.  Only a problem in the ledger or the message
     stops a commit; a failure of the tool itself prints a warning and the commit goes on.
     """
