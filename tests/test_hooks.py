@@ -654,3 +654,18 @@ def test_a_post_merge_hook_already_there_is_chained_and_still_runs(
     (hooked / "user-hook.log").unlink()
     assert run_ledger("hooks", "uninstall", cwd=hooked).code == 0
     assert (folder / "post-merge").read_text() == USER_HOOK
+
+
+def test_a_merge_finished_by_hand_after_a_conflict_records_the_fixes(
+    hooked: Path, run_ledger: LedgerRunner
+) -> None:
+    fix = _fix_on_branch(hooked, "feature")  # feature changed code.txt to v2
+    (hooked / "code.txt").write_text("main's v2\n")
+    assert commit(hooked, "-a", "-m", "Change code.txt on main").returncode == 0
+    assert _run_git(hooked, "merge", "-q", "--no-edit", "feature").returncode != 0
+    (hooked / "code.txt").write_text("both\n")
+    git(hooked, "add", "code.txt")
+    done = commit(hooked, "--no-edit")  # post-commit, not post-merge, runs for this one
+    assert done.returncode == 0, done.stderr
+    assert_git_left_clean(hooked)
+    assert entry(hooked, run_ledger)["fix_commit"] == fix
