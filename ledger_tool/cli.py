@@ -721,8 +721,10 @@ def sync(dry_run: bool) -> None:
 
     Every commit reachable from HEAD whose message has a `Fixes: ERR-...` trailer resolves that
     error with that commit (Fix Commit, files changed, time of the commit); `Refs: ERR-...` links
-    the commit in the error's history.  Running it again changes nothing; an amended or rebased fix
-    is followed to its new SHA, not recorded twice.  The post-commit hook runs it.
+    the commit in the error's history; a `git revert` of a recorded fix reopens that error.
+    Merged-in commits, merge commits and cherry-picks count like any other.  Running it again
+    changes nothing; an amended or rebased fix is followed to its new SHA, not recorded twice.  The
+    post-commit, post-rewrite and post-merge hooks run it.
 
     \b
         git commit -m "Lower the eval batch size" -m "Fixes: ERR-2026-11-20-001"
@@ -735,9 +737,7 @@ def sync(dry_run: bool) -> None:
     repo = gitio.open_repo(ws.root)
     if repo is None:
         raise LedgerError("ledger sync reads git history; run it inside a git repository")
-    busy = gitio.operation_in_progress(repo)
-    if busy == "rebase" and os.environ.get("LEDGER_HOOK") == "post-rewrite":
-        busy = None  # git runs post-rewrite once the rebase is done, before it tidies up
+    busy = gitio.operation_going_on(repo, os.environ.get("LEDGER_HOOK"))
     if busy is not None and not dry_run:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
         return
@@ -777,13 +777,19 @@ def _all_recorded(ws: Workspace, commits: list[Any]) -> bool:
     """True when every commit with trailers is already named in ERRORS.md (a cheap look that
     spares parsing the ledger; anything else goes through the full sync)."""
     from ledger_tool import store
+    from ledger_tool.ledger import revert_reason
 
     path = ws.path("errors")
     if not path.is_file():
         return False
     # History lines name them as `resolved by SHA` and `linked by SHA`
-    named = set(re.findall(r" by ([0-9a-f]{40})", store.read_text(path, ws.display("errors"))))
-    return all(commit.sha in named for commit in commits)
+    text = store.read_text(path, ws.display("errors"))
+    named = set(re.findall(r" by ([0-9a-f]{40})", text))
+    return all(
+        (commit.sha in named or not (commit.fixes or commit.refs))
+        and all(f not in named or revert_reason(commit.sha) in text for f in commit.reverts)
+        for commit in commits
+    )
 
 
 def _check_fix(ws: Workspace) -> None:
@@ -803,6 +809,7 @@ def hooks_group() -> None:
     commit-msg    ledger check --commit-msg: Fixes:/Refs: must name known errors
     post-commit   ledger sync: a fix commit is recorded in the working tree at once
     post-rewrite  ledger sync once a rebase is done
+    post-merge    ledger sync after a merge or pull: the fixes it brought in are recorded
     A hook already there is kept and runs first.  Only a problem in the ledger or the message
     stops a commit; a failure of the tool itself prints a warning and the commit goes on.
     Under a hook the lock is waited for 3 s at most and a run stops after LEDGER_HOOK_TIMEOUT

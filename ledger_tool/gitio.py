@@ -224,21 +224,27 @@ class TrailerCommit:
     subject: str
     fixes: tuple[str, ...]
     refs: tuple[str, ...]
+    reverts: tuple[str, ...] = ()  # the commits a `git revert` commit reverts
+
+
+_REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40})\b", re.M)
 
 
 def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
-    """Commits reachable from HEAD with `Fixes:`/`Refs:` trailers naming errors, oldest first."""
+    """Commits reachable from HEAD (merge commits and every commit a merge brought in included)
+    with `Fixes:`/`Refs:` trailers naming errors, or made by `git revert`, oldest first."""
     if not repo.head.is_valid():
         return []
     fmt = (
         "%H%x00%ct%x00%s%x00%(trailers:key=Fixes,valueonly,separator=%x2C)"
-        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x1e"
+        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x00%b%x1e"
     )
     out = repo.git.log(
         "--reverse",
         "-E",
         "-i",
         "--grep=^(fixes|refs)[[:space:]]*:",
+        "--grep=^This reverts commit [0-9a-f]{40}",
         f"--format={fmt}",
         "HEAD",
         "--",
@@ -246,9 +252,9 @@ def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
     commits = []
     for record in out.split("\x1e"):
         fields = record.strip("\n").split("\x00")
-        if len(fields) != 5:
+        if len(fields) != 6:
             continue
-        sha, stamp, subject, fixes, refs = fields
+        sha, stamp, subject, fixes, refs, body = fields
         commits.append(
             TrailerCommit(
                 sha,
@@ -256,6 +262,7 @@ def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
                 subject,
                 trailers.ids(fixes),
                 trailers.ids(refs),
+                tuple(dict.fromkeys(_REVERTS.findall(body))),
             )
         )
     return commits
@@ -296,9 +303,33 @@ def operation_in_progress(repo: git.Repo) -> str | None:
     return None
 
 
+def operation_going_on(repo: git.Repo, hook: str | None) -> str | None:
+    """The operation git is still in the middle of, as `operation_in_progress` says, except
+    where the hook that runs us (LEDGER_HOOK) is git's own sign that it is done: git runs
+    post-rewrite once the rebase is done, post-merge once the merge commit is made, and
+    post-commit for a pick it has just committed, each before it tidies its state files up
+    (only a series of picks with more to come is still going on)."""
+    busy = operation_in_progress(repo)
+    if (busy, hook) in (("rebase", "post-rewrite"), ("merge", "post-merge")):
+        return None
+    if (busy, hook) == ("cherry-pick", "post-commit") and not picks_pending(repo):
+        return None
+    return busy
+
+
 def unmerged_paths(repo: git.Repo) -> list[str]:
     """The paths the index holds in conflict (more than one stage), sorted."""
     if repo.working_tree_dir is None:
         return []
     out = repo.git.ls_files("-u", "-z")
     return sorted({entry.split("\t", 1)[1] for entry in out.split("\0") if "\t" in entry})
+
+
+def picks_pending(repo: git.Repo) -> bool:
+    """True while a `git cherry-pick A B ...` has picks left to make after the current one."""
+    todo = Path(repo.git_dir) / "sequencer" / "todo"
+    try:
+        lines = todo.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    return len([line for line in lines if line.strip() and not line.startswith("#")]) > 1

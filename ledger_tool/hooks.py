@@ -24,7 +24,7 @@ from ledger_tool.errors import LedgerError
 if TYPE_CHECKING:
     import git
 
-HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit", "post-rewrite")
+HOOK_NAMES = ("pre-commit", "commit-msg", "post-commit", "post-rewrite", "post-merge")
 MARKER = "# ledger-hook:"
 CHAINED = ".ledger-chained"
 PYTHON_LINE = "LEDGER_PYTHON="

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,6 +81,7 @@ class Ledger:
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
+        self._side_read: dict[str, str] = {}  # journal and tasks as first read, for `changes()`
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -95,12 +97,14 @@ class Ledger:
     def journal(self) -> JournalFile:
         if self._journal is None:
             self._journal = JournalFile(self.ws.display("journal"), self._side_text("journal"))
+            self._side_read["journal"] = self._journal.text
         return self._journal
 
     @property
     def tasks(self) -> TasksFile:
         if self._tasks is None:
             self._tasks = TasksFile(self.ws.display("tasks"), self._side_text("tasks"))
+            self._side_read["tasks"] = self._tasks.text
         return self._tasks
 
     def unknown(self, error_id: str) -> LedgerError:
@@ -151,7 +155,7 @@ class Ledger:
         out: dict[Path, str] = {}
         if self._journal is not None:
             text = self._journal.render()
-            if text != self._journal.text or not self.ws.path("journal").exists():
+            if text != self._side_read["journal"] or not self.ws.path("journal").exists():
                 out.update(self._archived(text))
         new_errors = self._relinked(self.errors.render())
         if new_errors != self._errors_on_disk:
@@ -159,9 +163,23 @@ class Ledger:
             out[self.ws.path("errors")] = new_errors
         if self._tasks is not None:
             text = self._tasks.render()
-            if text != self._tasks.text or not self.ws.path("tasks").exists():
+            if text != self._side_read["tasks"] or not self.ws.path("tasks").exists():
                 out[self.ws.path("tasks")] = text
         return out
+
+    def _settle(self) -> None:
+        """Fold the edits made so far into fresh parses of the files.
+
+        Edits are offsets into the text they were computed from, so a second change to one block
+        computed against the same parse would read the block as it was and overlap the first
+        edit.  A command that makes several changes (`sync`) settles between them: each change
+        then reads what the previous one wrote."""
+        self.errors.verify_edits()
+        self.errors = ErrorsFile(self.errors.path, self.errors.render(), self.errors.strict)
+        if self._journal is not None:
+            self._journal = JournalFile(self._journal.path, self._journal.render())
+        if self._tasks is not None:
+            self._tasks = TasksFile(self._tasks.path, self._tasks.render())
 
     def _relinked(self, errors_text: str) -> str:
         """Point Journal Entry links at the archive file that journal entries just moved to."""
@@ -254,26 +272,41 @@ class Ledger:
         orphaned: Callable[[str], bool],
     ) -> list[str]:
         """Record what commits say: `Fixes: ID` resolves an active error with that commit,
-        `Refs: ID` links it.  Idempotent per error and trailer: a fix commit that was amended or
-        rebased (no branch holds it any more) is followed to its new SHA, not recorded twice.
-        Returns one line per change."""
+        `Refs: ID` links it, and a `git revert` of a recorded fix reopens its error.  Idempotent
+        per error and trailer: a fix commit that was amended or rebased (no branch holds it any
+        more) is followed to its new SHA, not recorded twice.  Returns one line per change."""
         changes: list[str] = []
         recorded = self._recorded_commits()
         for commit in commits:  # oldest first
             at = commit.when.astimezone(self.ws.tz).replace(second=0, microsecond=0)
-            for error_id in dict.fromkeys(commit.fixes):
-                if (
-                    error_id in self.errors.blocks
-                    and (error_id, "resolved", commit.sha) not in recorded
-                ):
-                    changes += self._sync_fix(error_id, commit.sha, at, fix_of, orphaned)
-            for error_id in dict.fromkeys(commit.refs):
-                if (
-                    error_id in self.errors.blocks
-                    and (error_id, "linked", commit.sha) not in recorded
-                ):
-                    changes += self._sync_ref(error_id, commit.sha, at, orphaned)
+            for step in self._sync_steps(commit, recorded, fix_of, orphaned):
+                done = step(at)
+                if done:
+                    changes += done
+                    self._settle()  # the next step reads what this one wrote
         return changes
+
+    def _sync_steps(
+        self,
+        commit: TrailerCommit,
+        recorded: set[tuple[str, str, str]],
+        fix_of: Callable[[str], Fix],
+        orphaned: Callable[[str], bool],
+    ) -> list[Callable[[datetime], list[str]]]:
+        """What one commit may change, in order: each step changes one error (or nothing)."""
+        sha = commit.sha
+        steps: list[Callable[[datetime], list[str]]] = []
+        for error_id in dict.fromkeys(commit.fixes):
+            if error_id in self.errors.blocks and (error_id, "resolved", sha) not in recorded:
+                steps.append(
+                    partial(self._sync_fix, error_id, sha, fix_of=fix_of, orphaned=orphaned)
+                )
+        for error_id in dict.fromkeys(commit.refs):
+            if error_id in self.errors.blocks and (error_id, "linked", sha) not in recorded:
+                steps.append(partial(self._sync_ref, error_id, sha, orphaned=orphaned))
+        for fix in commit.reverts:
+            steps.append(partial(self._sync_revert, fix, sha))
+        return steps
 
     def _recorded_commits(self) -> set[tuple[str, str, str]]:
         """(error ID, `resolved` or `linked`, SHA) of every commit the History lines already
@@ -314,6 +347,25 @@ class Ledger:
             return []
         self._move_fix(entry, events, last, fix_of(sha))
         return [f"{error_id}: fix commit {last.commit[:7]} was rewritten; now {sha[:7]}"]
+
+    def _sync_revert(self, fix: str, sha: str, at: datetime) -> list[str]:
+        """A revert of commit `fix` (git's "This reverts commit ..." line) reopens each error
+        that `fix` resolved and still stands as its fix, once: the reason names the revert."""
+        reason = revert_reason(sha)
+        changes: list[str] = []
+        fixed = sorted(
+            {e for e, kind, c in self._recorded_commits() if (kind, c) == ("resolved", fix)}
+        )
+        for error_id in fixed:
+            entry = self.entry(error_id)
+            if entry.status != "resolved" or entry.fix_commit != fix:
+                continue
+            if any(e.kind == "reopened" and e.note == reason for e in self._events(entry)):
+                continue  # this revert reopened it already (and it was resolved again by hand)
+            self.reopen(error_id, max(filter(None, [at, entry.resolved])), reason)
+            changes.append(f"{error_id}: reopened, its fix {fix[:7]} was reverted by {sha[:7]}")
+            self._settle()
+        return changes
 
     def _attach_fix(self, entry: Entry, fix: Fix) -> Entry:
         """Give a resolved error that has no fix commit its fix; its resolution keeps its time."""
@@ -789,6 +841,11 @@ class Ledger:
                 id=error_id,
             ),
         )
+
+
+def revert_reason(sha: str) -> str:
+    """The reason a reopening by a revert records (as `ledger reopen --reason` writes it)."""
+    return f"fix reverted by {sha[:7]}"
 
 
 def _numbers_used(text: str, day: str) -> set[int]:

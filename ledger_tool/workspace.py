@@ -87,9 +87,7 @@ class Workspace:
         repo = gitio.open_repo(self.root)
         if repo is None:
             return
-        busy = gitio.operation_in_progress(repo)
-        if busy == "rebase" and os.environ.get("LEDGER_HOOK") == "post-rewrite":
-            busy = None  # git runs post-rewrite once the rebase is done, before it tidies up
+        busy = gitio.operation_going_on(repo, os.environ.get("LEDGER_HOOK"))
         conflicts = gitio.unmerged_paths(repo)
         if busy is None and not conflicts:
             return

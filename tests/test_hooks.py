@@ -240,6 +240,7 @@ def test_status_says_what_is_installed(repo: Path, run_ledger: LedgerRunner) -> 
         "commit-msg    missing",
         "post-commit   missing",
         "post-rewrite  missing",
+        "post-merge    missing",
         "merge driver  missing",
         "ERRORS.md     merge=unspecified",
         "JOURNAL.md    merge=unspecified",
@@ -253,9 +254,11 @@ def test_status_says_what_is_installed(repo: Path, run_ledger: LedgerRunner) -> 
     shown = run_ledger("hooks", "status", cwd=repo).stdout.splitlines()
     assert shown[1].startswith("pre-commit    installed by another Python or ledger version")
     assert shown[1].endswith("; runs pre-commit.ledger-chained first")
-    assert shown[3:6] == [
+    assert shown[3:7] == [
         "post-commit   missing",
         "post-rewrite  installed by another Python or ledger version; `ledger hooks install` "
+        "updates it",
+        "post-merge    installed by another Python or ledger version; `ledger hooks install` "
         "updates it",
         "merge driver  installed by another Python or ledger version; `ledger hooks install` "
         "updates it",
@@ -532,3 +535,137 @@ def test_the_pre_commit_framework_runs_the_ledger_checks(
     assert "ERR-2026-11-20-009" in bad_id.stderr
     good = commit(ledger_repo, "-m", "Add code", env=framework_env)
     assert good.returncode == 0, good.stdout + good.stderr
+
+
+# --- fixes that arrive without a commit of their own ---------------------------------------
+
+
+def _run_git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A git command with the hooks running; returns the process, whatever its exit code."""
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=os.environ)
+
+
+def _fix_on_branch(repo: Path, branch: str) -> str:
+    """Branch `branch` from main with two commits naming ERR (a Refs:, then the Fixes:), made
+    without the hooks' record (it is put back), and main checked out again; returns the fix."""
+    git(repo, "checkout", "-q", "-b", branch)
+    (repo / "code.txt").write_text("v2\n")
+    assert commit(repo, "-a", "-m", "Look into it", "-m", f"Refs: {ERR}").returncode == 0
+    (repo / "fix.txt").write_text("fixed\n")
+    git(repo, "add", "fix.txt")
+    assert commit(repo, "-m", "Fix the crash", "-m", f"Fixes: {ERR}").returncode == 0
+    fix = head(repo)
+    git(repo, "checkout", "-q", "--", ".")  # the branch's record stays unrecorded in history
+    git(repo, "checkout", "-q", "main")
+    return fix
+
+
+@pytest.mark.parametrize("how", ["fast-forward", "no-ff"])
+def test_a_merge_records_the_fixes_it_brought_in(
+    hooked: Path, run_ledger: LedgerRunner, how: str
+) -> None:
+    fix = _fix_on_branch(hooked, "feature")
+    if how == "no-ff":
+        (hooked / "other.txt").write_text("meanwhile\n")
+        git(hooked, "add", "other.txt")
+        assert commit(hooked, "-m", "Meanwhile on main").returncode == 0
+    merged = _run_git(hooked, "merge", "-q", "--no-edit", "feature")
+    assert merged.returncode == 0, merged.stderr
+    assert "warning" not in merged.stderr and "in progress" not in merged.stderr, merged.stderr
+    assert_git_left_clean(hooked)
+    found = entry(hooked, run_ledger)
+    assert found["status"] == "resolved" and found["fix_commit"] == fix
+    assert [e["event"] for e in found["history"]] == ["opened", "linked", "resolved"]  # type: ignore[index, union-attr]
+
+
+def test_a_pull_from_a_second_clone_records_its_fixes(
+    hooked: Path, tmp_path: Path, run_ledger: LedgerRunner
+) -> None:
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(hooked), str(other))
+    (other / "code.txt").write_text("v2\n")
+    git(other, "commit", "-q", "-am", "Fix the crash", "-m", f"Fixes: {ERR}")
+    fix = head(other)
+    pulled = _run_git(hooked, "pull", "-q", "--no-rebase", str(other), "main")
+    assert pulled.returncode == 0, pulled.stderr
+    assert_git_left_clean(hooked)
+    assert entry(hooked, run_ledger)["fix_commit"] == fix
+
+
+def test_a_merge_without_trailers_changes_nothing(hooked: Path) -> None:
+    git(hooked, "checkout", "-q", "-b", "plain")
+    (hooked / "code.txt").write_text("v2\n")
+    assert commit(hooked, "-a", "-m", "Plain work").returncode == 0
+    git(hooked, "checkout", "-q", "main")
+    before = {name: (hooked / name).read_bytes() for name in ("ERRORS.md", "JOURNAL.md")}
+    assert _run_git(hooked, "merge", "-q", "--no-edit", "plain").returncode == 0
+    assert {name: (hooked / name).read_bytes() for name in before} == before
+
+
+def test_a_cherry_pick_x_of_a_fix_records_it(hooked: Path, run_ledger: LedgerRunner) -> None:
+    _fix_on_branch(hooked, "release")
+    picked = _run_git(hooked, "cherry-pick", "-x", "release")
+    assert picked.returncode == 0, picked.stderr
+    assert "in progress" not in picked.stderr
+    assert not (hooked / ".git" / "CHERRY_PICK_HEAD").exists()
+    assert_git_left_clean(hooked)
+    found = entry(hooked, run_ledger)
+    assert found["status"] == "resolved" and found["fix_commit"] == head(hooked)
+    assert "cherry picked from commit" in git(hooked, "log", "-1", "--format=%B")
+
+
+def test_a_revert_of_the_fix_reopens_the_error_once(hooked: Path, run_ledger: LedgerRunner) -> None:
+    (hooked / "code.txt").write_text("v2\n")
+    assert commit(hooked, "-a", "-m", "Fix the crash", "-m", f"Fixes: {ERR}").returncode == 0
+    assert commit(hooked, "-a", "-m", f"Record the fix of {ERR}").returncode == 0
+    reverted = _run_git(hooked, "revert", "--no-edit", "HEAD~1")
+    assert reverted.returncode == 0, reverted.stderr
+    revert = head(hooked)
+    assert_git_left_clean(hooked)
+    found = entry(hooked, run_ledger)
+    assert found["status"] == "active"
+    reopened = [e for e in found["history"] if e["event"] == "reopened"]  # type: ignore[union-attr]
+    assert reopened == [
+        {
+            "at": "2026-11-20T12:00:00+00:00",
+            "event": "reopened",
+            "note": f"fix reverted by {revert[:7]}",
+        }
+    ]
+    before = (hooked / "ERRORS.md").read_bytes()
+    assert run_ledger("sync", cwd=hooked).stdout == ""  # the hook recorded it: once
+    assert (hooked / "ERRORS.md").read_bytes() == before
+
+
+def test_a_post_merge_hook_already_there_is_chained_and_still_runs(
+    hooked: Path, run_ledger: LedgerRunner
+) -> None:
+    folder = hooked / ".git" / "hooks"
+    assert run_ledger("hooks", "uninstall", cwd=hooked).code == 0
+    (folder / "post-merge").write_text(USER_HOOK)
+    os.chmod(folder / "post-merge", 0o755)
+    assert (
+        "chained   post-merge.ledger-chained" in run_ledger("hooks", "install", cwd=hooked).stdout
+    )
+    fix = _fix_on_branch(hooked, "feature")
+    assert _run_git(hooked, "merge", "-q", "--no-edit", "feature").returncode == 0
+    assert (hooked / "user-hook.log").read_text() == "user-hook-ran\n"
+    assert entry(hooked, run_ledger)["fix_commit"] == fix
+    (hooked / "user-hook.log").unlink()
+    assert run_ledger("hooks", "uninstall", cwd=hooked).code == 0
+    assert (folder / "post-merge").read_text() == USER_HOOK
+
+
+def test_a_merge_finished_by_hand_after_a_conflict_records_the_fixes(
+    hooked: Path, run_ledger: LedgerRunner
+) -> None:
+    fix = _fix_on_branch(hooked, "feature")  # feature changed code.txt to v2
+    (hooked / "code.txt").write_text("main's v2\n")
+    assert commit(hooked, "-a", "-m", "Change code.txt on main").returncode == 0
+    assert _run_git(hooked, "merge", "-q", "--no-edit", "feature").returncode != 0
+    (hooked / "code.txt").write_text("both\n")
+    git(hooked, "add", "code.txt")
+    done = commit(hooked, "--no-edit")  # post-commit, not post-merge, runs for this one
+    assert done.returncode == 0, done.stderr
+    assert_git_left_clean(hooked)
+    assert entry(hooked, run_ledger)["fix_commit"] == fix

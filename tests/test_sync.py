@@ -102,3 +102,109 @@ def test_sync_waits_while_a_rebase_is_in_progress(
     result = run_ledger("sync", cwd=ledger_repo)
     assert result.code == 0 and "rebase is in progress" in result.stderr
     assert _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")["status"] == "active"
+
+
+def test_many_commits_naming_one_error_record_in_order_in_one_run(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """The state after merging a feature branch: several unrecorded commits name one error."""
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    run_ledger("open", "P1", "db", "slow", "--at", "2026-11-20 09:30", cwd=ledger_repo)
+    err, other = "ERR-2026-11-20-001", "ERR-2026-11-20-002"
+    first = _commit(ledger_repo, "a.py", f"Look into it\n\nRefs: {err}")
+    fix = _commit(ledger_repo, "b.py", f"Retry\n\nFixes: {err}\nRefs: {other}")
+    later = _commit(ledger_repo, "c.py", f"Log more\n\nRefs: {err}")
+    also = _commit(ledger_repo, "d.py", f"Index\n\nFixes: {other}\nRefs: {err}")
+    result = run_ledger("sync", cwd=ledger_repo)
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{err}: linked {first[:7]}",
+        f"{err}: resolved by {fix[:7]}",
+        f"{other}: linked {fix[:7]}",
+        f"{err}: linked {later[:7]}",
+        f"{other}: resolved by {also[:7]}",
+        f"{err}: linked {also[:7]}",
+    ]
+    data = _show(ledger_repo, run_ledger, err)
+    assert data["status"] == "resolved" and data["fix_commit"] == fix
+    history = [(e["event"], e.get("commit")) for e in data["history"]]  # type: ignore[union-attr]
+    assert history == [
+        ("opened", None),
+        ("linked", first),
+        ("resolved", fix),
+        ("linked", later),
+        ("linked", also),
+    ]
+    assert _show(ledger_repo, run_ledger, other)["fix_commit"] == also
+    after = _files(ledger_repo)
+    assert run_ledger("sync", cwd=ledger_repo).stdout == ""
+    assert _files(ledger_repo) == after
+    assert run_ledger("check", cwd=ledger_repo).code == 0
+
+
+def test_a_fixes_trailer_in_a_merge_commit_resolves(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    git(ledger_repo, "commit", "-q", "-am", "Open it")
+    git(ledger_repo, "checkout", "-q", "-b", "feature")
+    _commit(ledger_repo, "a.py", "Part of the fix")
+    git(ledger_repo, "checkout", "-q", "main")
+    _commit(ledger_repo, "b.py", "Meanwhile")
+    git(
+        ledger_repo, "merge", "-q", "--no-ff", "feature", "-m", "Merge\n\nFixes: ERR-2026-11-20-001"
+    )
+    merge = git(ledger_repo, "rev-parse", "HEAD")
+    result = run_ledger("sync", cwd=ledger_repo)
+    assert result.stdout == f"ERR-2026-11-20-001: resolved by {merge[:7]}\n"
+    assert _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")["fix_commit"] == merge
+
+
+def test_a_revert_of_the_fix_reopens_the_error_once(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    err = "ERR-2026-11-20-001"
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    git(ledger_repo, "commit", "-q", "-am", "Open it")
+    fix = _commit(ledger_repo, "fix.py", f"Retry\n\nFixes: {err}")
+    git(ledger_repo, "revert", "--no-edit", "HEAD")
+    revert = git(ledger_repo, "rev-parse", "HEAD")
+    result = run_ledger("sync", cwd=ledger_repo)  # the fix and its revert in one run
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{err}: resolved by {fix[:7]}",
+        f"{err}: reopened, its fix {fix[:7]} was reverted by {revert[:7]}",
+    ]
+    data = _show(ledger_repo, run_ledger, err)
+    assert data["status"] == "active" and data["fix_commit"] in (None, "")
+    assert (
+        data["history"][-1]
+        == {  # type: ignore[index]
+            "at": "2026-11-20T12:00:00+00:00",
+            "event": "reopened",
+            "note": f"fix reverted by {revert[:7]}",
+        }
+    )
+    after = _files(ledger_repo)
+    assert run_ledger("sync", cwd=ledger_repo).stdout == ""
+    assert _files(ledger_repo) == after
+    metrics = json.loads(
+        run_ledger(
+            "metrics", "--json", "--since", "2026-11-01", "--until", "2026-12-01", cwd=ledger_repo
+        ).stdout
+    )
+    assert metrics["recurrence"]["reopen_events"] == 1  # counted once, as a recurrence
+    assert metrics["recurrence"]["regressed"] == 1
+    assert run_ledger("check", cwd=ledger_repo).code == 0
+
+
+def test_a_revert_of_a_commit_that_fixed_nothing_changes_nothing(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    git(ledger_repo, "commit", "-q", "-am", "Open it")
+    _commit(ledger_repo, "a.py", "Unrelated")
+    git(ledger_repo, "revert", "--no-edit", "HEAD")
+    before = _files(ledger_repo)
+    assert run_ledger("sync", cwd=ledger_repo).stdout == ""
+    assert _files(ledger_repo) == before
