@@ -737,7 +737,9 @@ def sync(dry_run: bool) -> None:
     repo = gitio.open_repo(ws.root)
     if repo is None:
         raise LedgerError("ledger sync reads git history; run it inside a git repository")
-    busy = gitio.operation_going_on(repo, os.environ.get("LEDGER_HOOK"))
+    from ledger_tool import gitstate
+
+    busy = gitstate.operation_going_on(ws.root, os.environ.get("LEDGER_HOOK"))
     if busy is not None and not dry_run:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
         return

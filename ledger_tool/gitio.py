@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ledger_tool import trailers
+from ledger_tool import gitstate, trailers
 from ledger_tool.errors import GitMissing, LedgerError
 from ledger_tool.wording import UNSHALLOW
 
@@ -55,18 +55,8 @@ def open_repo(root: Path) -> git.Repo | None:
     try:
         repo.git.rev_parse("--git-dir")
     except git.GitCommandError as exc:
-        raise LedgerError(_refusal(root, str(exc.stderr))) from None
+        raise LedgerError(gitstate.refusal(root, str(exc.stderr))) from None
     return repo
-
-
-def _refusal(root: Path, stderr: str) -> str:
-    if "dubious ownership" in stderr:
-        return (
-            f"git refuses to work in {root}: another user owns it (git's safe.directory check); "
-            f"if you trust it, run `git config --global --add safe.directory {root}`"
-        )
-    reason = next((ln for ln in stderr.splitlines() if "fatal:" in ln), stderr.strip())
-    return f"git cannot read the repository at {root} ({reason.strip()}); fix it, then run again"
 
 
 def _resolve(repo: git.Repo, rev: str) -> git.Commit:
@@ -278,58 +268,3 @@ def is_orphaned(repo: git.Repo, sha: str) -> bool | None:
         "--count=1", f"--contains={sha}", "refs/heads", "refs/remotes", "refs/tags"
     )
     return not out.strip()
-
-
-_OPERATIONS = (
-    ("rebase-merge", "rebase"),
-    ("rebase-apply", "rebase"),
-    ("MERGE_HEAD", "merge"),
-    ("CHERRY_PICK_HEAD", "cherry-pick"),
-    ("REVERT_HEAD", "revert"),
-)
-
-
-def operation_in_progress(repo: git.Repo) -> str | None:
-    """'rebase', 'am', 'merge', 'cherry-pick' or 'revert' when git is in the middle of one.
-
-    git itself says where its state files are (`rev-parse --git-path`): a linked worktree keeps
-    them in its own git directory."""
-    args = [arg for name, _ in _OPERATIONS for arg in ("--git-path", name)]
-    found = repo.git.rev_parse(*args).splitlines()
-    base = Path(repo.working_tree_dir or repo.git_dir)
-    for (_, kind), path in zip(_OPERATIONS, found, strict=True):
-        if (base / path).exists():
-            return "am" if (base / path / "applying").exists() else kind
-    return None
-
-
-def operation_going_on(repo: git.Repo, hook: str | None) -> str | None:
-    """The operation git is still in the middle of, as `operation_in_progress` says, except
-    where the hook that runs us (LEDGER_HOOK) is git's own sign that it is done: git runs
-    post-rewrite once the rebase is done, post-merge once the merge commit is made, and
-    post-commit for a pick it has just committed, each before it tidies its state files up
-    (only a series of picks with more to come is still going on)."""
-    busy = operation_in_progress(repo)
-    if (busy, hook) in (("rebase", "post-rewrite"), ("merge", "post-merge")):
-        return None
-    if (busy, hook) == ("cherry-pick", "post-commit") and not picks_pending(repo):
-        return None
-    return busy
-
-
-def unmerged_paths(repo: git.Repo) -> list[str]:
-    """The paths the index holds in conflict (more than one stage), sorted."""
-    if repo.working_tree_dir is None:
-        return []
-    out = repo.git.ls_files("-u", "-z")
-    return sorted({entry.split("\t", 1)[1] for entry in out.split("\0") if "\t" in entry})
-
-
-def picks_pending(repo: git.Repo) -> bool:
-    """True while a `git cherry-pick A B ...` has picks left to make after the current one."""
-    todo = Path(repo.git_dir) / "sequencer" / "todo"
-    try:
-        lines = todo.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return False
-    return len([line for line in lines if line.strip() and not line.startswith("#")]) > 1

@@ -82,13 +82,10 @@ class Workspace:
         holds conflicts): a ledger change then would be mixed into the operation's result."""
         if store.git_dir(self.root) is None:
             return
-        from ledger_tool import gitio
+        from ledger_tool import gitstate
 
-        repo = gitio.open_repo(self.root)
-        if repo is None:
-            return
-        busy = gitio.operation_going_on(repo, os.environ.get("LEDGER_HOOK"))
-        conflicts = gitio.unmerged_paths(repo)
+        busy = gitstate.operation_going_on(self.root, os.environ.get("LEDGER_HOOK"))
+        conflicts = gitstate.unmerged_paths(self.root)
         if busy is None and not conflicts:
             return
         raise LedgerError(_operation_advice(busy, conflicts))

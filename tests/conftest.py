@@ -45,6 +45,9 @@ def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_AUTHOR_DATE", PINNED_DATE)
     monkeypatch.setenv("GIT_COMMITTER_DATE", PINNED_DATE)
     monkeypatch.setenv("TZ", "UTC")
+    # The `ledger` processes the tests start may keep their compiled modules (a shell that sets
+    # this makes each of them compile the package again: minutes over the suite).
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
 
 
 def git(cwd: Path, *args: str) -> str:
