@@ -440,7 +440,7 @@ def test_a_killed_report_leaves_no_temporary_file_in_the_work_tree(
     report = root / "reports" / "2026-W47.md"
     whole = report.read_bytes()
     rng = random.Random(20261202)
-    kills = 30
+    kills = 12
     slots = list(range(kills))
     rng.shuffle(slots)
     for index, slot in enumerate(slots):
