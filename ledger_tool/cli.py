@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from ledger_tool import __version__
 from ledger_tool.errors import HookTimeout, LedgerError
@@ -398,6 +399,13 @@ def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> 
         found = True if fix is None else gitio.contains(repo, fix, rev)
         checked["unknown"] = found is None  # a shallow clone: counted, not judged
         return sha if found else None
+
+    if click.get_current_context().get_parameter_source("rev") == ParameterSource.COMMANDLINE:
+        from ledger_tool import gitio
+
+        repo = gitio.open_repo(ws.root)
+        if repo is not None:
+            gitio.rev_sha(repo, rev)  # a --rev git does not know is said, whatever the status
 
     def action(ledger: Ledger) -> Entry:
         before = ledger.entry(error_id).status

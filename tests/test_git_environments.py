@@ -279,3 +279,16 @@ def test_an_unknown_revision_is_named(fixed: Path, run_ledger: LedgerRunner, rev
     done = run_ledger("seen", ERR, "--rev", rev, "--at", "2026-11-21 09:00", cwd=fixed)
     assert done.code == 1 and repr(rev) in done.stderr
     assert (fixed / "ERRORS.md").read_bytes() == before
+
+
+def test_an_unknown_revision_is_named_for_an_active_error_too(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    opened = run_ledger("open", "P1", "api", "boom", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    before = (ledger_repo / "ERRORS.md").read_bytes()
+    done = run_ledger(
+        "seen", opened.stdout.strip(), "--rev", "nosuchbranch", "--at", "2026-11-21 09:00",
+        cwd=ledger_repo,
+    )  # fmt: skip
+    assert done.code == 1 and "'nosuchbranch'" in done.stderr
+    assert (ledger_repo / "ERRORS.md").read_bytes() == before
