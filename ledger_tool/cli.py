@@ -739,14 +739,12 @@ def sync(dry_run: bool) -> None:
         ledger sync
         ledger sync --check       # in CI: exit 1 if a Fixes: commit is not recorded yet
     """
-    from ledger_tool import gitio, wording
+    from ledger_tool import gitio, gitstate, wording
 
     ws = _workspace()
     repo = gitio.open_repo(ws.root)
     if repo is None:
         raise LedgerError("ledger sync reads git history; run it inside a git repository")
-    from ledger_tool import gitstate
-
     busy = gitstate.operation_going_on(ws.root, os.environ.get("LEDGER_HOOK"))
     if busy is not None and not dry_run:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)

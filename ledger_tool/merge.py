@@ -13,7 +13,6 @@ merge stops and names the `ledger renumber OLD NEW` command that fixes it.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -738,30 +737,10 @@ def merge_file(
 
 
 def write_result(root: Path, ours: Path, text: str) -> None:
-    """Put the merged text in place of ours as a whole: a temporary file in the store's folder
-    (.git/ledger, never the work tree), synced, then renamed over ours, under the lock.  Git
-    reads ours back even when the driver was killed, and must then find it old or merged, never
-    cut short.  No manifest: one rename is atomic by itself, and a write finished by a later
-    command could bring back an ours that git has already deleted; a temporary file left by a
-    kill is cleared by the next command."""
+    """Put the merged text in place of ours as a whole, under the lock: git reads ours back
+    even when the driver was killed, and must then find it old or merged, never cut short."""
     with store.locked(root):
-        folder = store.work_dir(root)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = Path(os.path.realpath(ours))
-        temp = folder / f"merge-{os.getpid()}-{target.name}.new"
-        if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
-            temp = target.parent / f".{target.name}.ledger.new"
-        with temp.open("wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, target.stat().st_mode & 0o7777)
-        os.replace(temp, target)
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        store.replace_file(root, ours, text)
 
 
 # -- ledger renumber ----------------------------------------------------------------------------

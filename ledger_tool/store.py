@@ -227,9 +227,7 @@ def _stage(folder: Path, index: int, target: Path, text: str) -> tuple[str, str]
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = folder / f"{index}-{target.name}.new"
-    if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
-        temp = target.parent / f".{target.name}.ledger.new"
+    temp = _temp_for(folder, target, f"{index}-{target.name}.new")
     data = text.encode("utf-8")
     try:
         _write_synced(temp, data)
@@ -244,6 +242,28 @@ def _stage(folder: Path, index: int, target: Path, text: str) -> tuple[str, str]
             temp.unlink(missing_ok=True)
         raise
     return str(temp), str(target)
+
+
+def _temp_for(folder: Path, target: Path, name: str) -> Path:
+    """Where the temporary file that replaces `target` goes: `folder` (never the work tree),
+    unless that is on another file system, where a rename could not be atomic."""
+    if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
+        return target.parent / f".{target.name}.ledger.new"
+    return folder / name
+
+
+def replace_file(root: Path, target: Path, text: str) -> None:
+    """Replace one file by a single atomic rename, with no manifest: for a file that a later
+    command must not bring back (the merge driver's result, which git deletes once read).  A
+    temporary file left by a kill is cleared by the next command.  Hold `locked(root)`."""
+    folder = work_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = Path(os.path.realpath(target))
+    temp = _temp_for(folder, target, f"one-{os.getpid()}-{target.name}.new")
+    _write_synced(temp, text.encode("utf-8"))
+    os.chmod(temp, target.stat().st_mode & 0o7777)
+    os.replace(temp, target)
+    _fsync_dir(target.parent)
 
 
 _ADVICE = {
