@@ -277,13 +277,18 @@ class Ledger:
         more) is followed to its new SHA, not recorded twice.  Returns one line per change."""
         changes: list[str] = []
         recorded = self._recorded_commits()
+        changed = False  # settled lazily: a last (or only) change costs no parse
         for commit in commits:  # oldest first
             at = commit.when.astimezone(self.ws.tz).replace(second=0, microsecond=0)
+            if changed:
+                self._settle()  # the next step reads what the last one wrote
+                changed = False
             for step in self._sync_steps(commit, recorded, fix_of, orphaned):
+                if changed:
+                    self._settle()
                 done = step(at)
-                if done:
-                    changes += done
-                    self._settle()  # the next step reads what this one wrote
+                changes += done
+                changed = bool(done)
         return changes
 
     def _sync_steps(
@@ -357,6 +362,8 @@ class Ledger:
             {e for e, kind, c in self._recorded_commits() if (kind, c) == ("resolved", fix)}
         )
         for error_id in fixed:
+            if changes:
+                self._settle()  # the next reopen reads what the last one wrote
             entry = self.entry(error_id)
             if entry.status != "resolved" or entry.fix_commit != fix:
                 continue
@@ -364,7 +371,6 @@ class Ledger:
                 continue  # this revert reopened it already (and it was resolved again by hand)
             self.reopen(error_id, max(filter(None, [at, entry.resolved])), reason)
             changes.append(f"{error_id}: reopened, its fix {fix[:7]} was reverted by {sha[:7]}")
-            self._settle()
         return changes
 
     def _attach_fix(self, entry: Entry, fix: Fix) -> Entry:
