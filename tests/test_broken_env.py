@@ -315,7 +315,10 @@ def _as_nobody(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(repo.parent), "GIT_CONFIG_GLOBAL": os.devnull}
     command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
     probe = subprocess.run(
-        [*command, sys.executable, "-c", "import ledger_tool"], capture_output=True, env=env
+        [*command, sys.executable, "-c", "import ledger_tool.cli"],
+        cwd=repo,
+        capture_output=True,
+        env=env,
     )
     if probe.returncode != 0:  # e.g. a virtual environment in a folder only root may read
         pytest.skip(f"user nobody cannot import ledger_tool from {sys.prefix}: chmod o+rx it")
