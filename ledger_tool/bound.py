@@ -1,8 +1,10 @@
 """How long a run may take under a git hook: a hook must never hold a commit up for long.
 
-The hook scripts set LEDGER_HOOK.  Under it the lock is waited for a few seconds only, and the
-whole run stops at a wall-clock bound (LEDGER_HOOK_TIMEOUT seconds, 0 for none).  Stopping at
-any moment is safe: a write is atomic and the next `ledger` command finishes or undoes it.
+The hook scripts set LEDGER_HOOK; the pre-commit framework sets PRE_COMMIT for the hooks it
+runs.  Under either the lock is waited for a few seconds only, and the whole run stops at a
+wall-clock bound (LEDGER_HOOK_TIMEOUT seconds, 0 for none).  In CI (CI set) nobody waits on a
+commit, so a framework run there is not bounded.  Stopping at any moment is safe: a write is
+atomic and the next `ledger` command finishes or undoes it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import math
 import os
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 from ledger_tool.errors import HookTimeout
 
 HOOK_ENV = "LEDGER_HOOK"
+FRAMEWORK_ENV = "PRE_COMMIT"
 TIMEOUT_ENV = "LEDGER_HOOK_TIMEOUT"
 DEFAULT_HOOK_TIMEOUT = 10.0
 HOOK_LOCK_WAIT = 3.0
@@ -25,7 +29,15 @@ LOCK_WAIT = 30.0
 
 
 def in_hook() -> bool:
-    return bool(os.environ.get(HOOK_ENV))
+    """True when a git hook runs us and someone waits on the commit."""
+    return bool(os.environ.get(HOOK_ENV)) or under_framework()
+
+
+def under_framework() -> bool:
+    """True when the pre-commit framework runs us as a hook outside CI.  Nothing then turns a
+    stopped run into a warning for us, as our own hook scripts do."""
+    env = os.environ
+    return bool(env.get(FRAMEWORK_ENV)) and not env.get(HOOK_ENV) and not env.get("CI")
 
 
 def lock_wait() -> float:
@@ -64,3 +76,31 @@ def bounded() -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, expired: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise `expired()` in the block once `seconds` have passed, inside any outer bound (the
+    hook's, which keeps running: whichever comes first stops the run).  Outside the main thread
+    there is no timer to set, and the block runs unbounded."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer and outer <= seconds:  # the outer bound comes first anyway
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise expired()
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:  # give the outer bound back what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))

@@ -76,7 +76,7 @@ MissingCommits = Callable[[list[str]], set[str] | None]
 # its heading.
 Summary = tuple[str, str, str, str, str, str | None]
 BlockResult = tuple[Summary | None, tuple[tuple[int, str, str, bool], ...]]
-CACHE_VERSION = "checks-2"
+CACHE_VERSION = "checks-3"
 
 
 class Facts(NamedTuple):

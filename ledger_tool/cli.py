@@ -105,6 +105,9 @@ class _Group(click.Group):
                 return super().invoke(ctx)
         except HookTimeout as exc:  # the hook script warns and lets git go on
             click.echo(f"ledger: warning: {exc}", err=True)
+            if bound.under_framework():  # no hook script of ours to say so: let git go on here
+                click.echo("ledger: warning: the commit goes on unchecked", err=True)
+                ctx.exit(0)
             ctx.exit(124)
         except LedgerError as exc:
             _say(f"ledger: {exc}", err=True)
@@ -749,6 +752,12 @@ def sync(dry_run: bool) -> None:
     if busy is not None and not dry_run:
         click.echo(f"ledger: a {busy} is in progress; run `ledger sync` when it is done", err=True)
         return
+    if gitio.is_shallow(repo):
+        click.echo(
+            "ledger: warning: this is a shallow clone, so commits older than its history were "
+            f"not read and a Fixes: among them is not recorded; {wording.UNSHALLOW}",
+            err=True,
+        )
     commits = gitio.trailer_commits(repo)
     if _all_recorded(ws, commits):  # the usual post-commit case: nothing new, nothing to parse
         return

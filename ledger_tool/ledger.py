@@ -137,7 +137,7 @@ class Ledger:
         block's bytes; updated in place) spares reading the blocks that did not change."""
         if cache is None:
             return [self.entry(i, free_text) for i in self.errors.blocks]
-        salt = f"entries-1\0{free_text}\0{self.ws.config.timezone}\0".encode()
+        salt = f"entries-2\0{free_text}\0{self.ws.config.timezone}\0".encode()
         text = self.errors.text
         fresh: dict[bytes, Entry] = {}
         for error_id, ref in self.errors.blocks.items():

@@ -80,6 +80,8 @@ def read_entry(
         if raw is None or not raw.strip():
             if required:
                 raise fail(name, f"{error_id} has no {name}; add `**{name}**: YYYY-MM-DD HH:MM`")
+            if raw is not None:  # the label without its value: the commands refuse it too
+                raise fail(name, f"{name} of {error_id} is empty; write it as YYYY-MM-DD HH:MM")
             return None
         when = parse_file_time(raw, tz)
         if when is None:
@@ -94,7 +96,8 @@ def read_entry(
         raise fail(
             "Severity", f"Severity of {error_id} must be P0 or P1, not {severity!r}", "LDG105"
         )
-    occurrences_raw = (block.get("Occurrences") or "1").strip()
+    occurrences_raw = block.get("Occurrences")
+    occurrences_raw = "1" if occurrences_raw is None else occurrences_raw.strip()
     if not occurrences_raw.isdigit():
         raise fail("Occurrences", f"Occurrences of {error_id} must be a whole number")
     history_raw = block.get("History") or ""

@@ -6,8 +6,10 @@ Templates hold the wording and layout; Python hands in finished, already-escaped
 An override comes with whatever repository was cloned, so it is untrusted code: every template is
 rendered in Jinja's immutable sandbox (no attribute starting with `_`, no `__globals__`, nothing
 that changes a value), and includes, imports and extends only reach files inside the two template
-folders.  A template that cannot be rendered is the repository's problem, reported with its file
-and line (`LedgerError`), never our traceback.
+folders.  A render is bounded too: `*` and `**` cannot build a value past a million items or
+digits (Jinja already bounds `range`), and a render that runs past RENDER_SECONDS is stopped.  A
+template that cannot be rendered is the repository's problem, reported with its file and line
+(`LedgerError`), never our traceback.
 """
 
 from __future__ import annotations
@@ -21,12 +23,40 @@ from typing import Any
 
 import jinja2
 import jinja2.exceptions
+import jinja2.runtime
 import jinja2.sandbox
 
+from ledger_tool import bound
 from ledger_tool.errors import LedgerError
 from ledger_tool.textcodec import printable
 
 OVERRIDE_DIR = Path(".ledger") / "templates"
+RENDER_SECONDS = 5.0  # ours take milliseconds; only a template that loops on and on gets near it
+MAX_ITEMS = 1_000_000  # the longest string or list `*` may make, the most digits `**` may
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with the operators that can make a huge value bounded."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "*":
+            sized, count = (left, right) if isinstance(right, int) else (right, left)
+            sequence = isinstance(sized, str | list | tuple) and isinstance(count, int)
+            if sequence and len(sized) * count > MAX_ITEMS:
+                raise jinja2.exceptions.SecurityError(
+                    f"`*` would make a value of more than {MAX_ITEMS:,} items"
+                )
+            return left * right
+        powers = isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+        if powers and right * abs(left).bit_length() > MAX_ITEMS * 3.33:  # a million digits
+            raise jinja2.exceptions.SecurityError(
+                f"`**` would make a number of more than {MAX_ITEMS:,} digits"
+            )
+        return super().call_binop(context, operator, left, right)
 
 
 def packaged_dir() -> Path:
@@ -94,7 +124,7 @@ def _environment(root: Path, pages: bool = False) -> jinja2.Environment:
     runs (in folders of their own: code compiled outside the sandbox must never be reused)."""
     loader = _Folders(root, [root / OVERRIDE_DIR, packaged_dir()])
     autoescape = jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False)
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(
+    return _Sandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -174,12 +204,24 @@ def _run(root: Path, name: str, pages: bool, context: dict[str, Any]) -> str:
             raise
         raise error from None
     try:
-        return template.render(**context)
+        with bound.time_limit(RENDER_SECONDS, lambda: _too_long(root, name)):
+            return template.render(**context)
+    except LedgerError:
+        raise
     except Exception as exc:
         error = _failed(root, name, exc)
         if error is None:
             raise
         raise error from None
+
+
+def _too_long(root: Path, name: str) -> LedgerError:
+    override = root / OVERRIDE_DIR / name
+    shown = override.relative_to(root).as_posix() if override.is_file() else name
+    return LedgerError(
+        f"{shown}: the template ran for more than {RENDER_SECONDS:g} s and was stopped (a loop "
+        f"that never ends?); fix {shown}, or delete it to use the packaged template"
+    )
 
 
 def field_line(name: str, raw: str, bullet: bool = False) -> str:

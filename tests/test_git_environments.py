@@ -121,6 +121,27 @@ def test_sync_in_a_shallow_clone_keeps_a_fix_it_cannot_see(
     assert data["fix_commit"] == fix != again
 
 
+def test_sync_in_a_shallow_clone_says_older_commits_were_not_read(
+    ledger_repo: Path, tmp_path: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "boom", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    _commit(ledger_repo, "open.txt", f"Open {ERR}")
+    _commit(ledger_repo, "fix.py", "Fix", f"Fixes: {ERR}")  # not recorded before the clone
+    _commit(ledger_repo, "later.txt", "Later")
+    clone = _shallow(ledger_repo, tmp_path)
+    for args in (("sync", "--check"), ("sync",)):
+        synced = run_ledger(*args, cwd=clone)
+        assert synced.code == 0, synced.stderr
+        assert "shallow clone, so commits older than its history were not read" in synced.stderr
+        assert "git fetch --unshallow" in synced.stderr
+    assert _show(clone, run_ledger)["status"] == "active"  # not claimed either way
+
+    git(clone, "fetch", "-q", "--unshallow")
+    synced = run_ledger("sync", cwd=clone)
+    assert synced.code == 0 and "shallow" not in synced.stderr
+    assert _show(clone, run_ledger)["status"] == "resolved"
+
+
 # --- 2. one reading of trailers ----------------------------------------------------------------
 
 

@@ -124,6 +124,27 @@ def test_check_names_an_unclosed_fence_at_the_end_that_hides_no_entry(
     ]
 
 
+def test_an_unclosed_fence_after_the_last_resolved_error_hides_nothing_the_tool_writes(
+    two_errors: Path, run_ledger: LedgerRunner
+) -> None:
+    """ERRORS.md's entries go to the top of their section, never to the end of the file, so a
+    fence left open at the very end hides none of them: the commands work, and keep it."""
+    assert run_ledger("resolve", FIRST, "--at", "2026-11-20 11:00", cwd=two_errors).code == 0
+    path = two_errors / "ERRORS.md"
+    text = path.read_text()
+    cut = text.index("\n## ", text.index("## Resolved Errors"))  # the sections after Resolved
+    tail = "\n```\nscratch of ours\n"
+    path.write_text(text[:cut] + "\n" + tail)
+    for args in (COMMANDS["resolve"], COMMANDS["reopen"], COMMANDS["open"]):
+        assert run_ledger(*args, cwd=two_errors).code == 0
+    written = path.read_text()
+    assert written.endswith(tail)
+    fence = written.rindex("```")
+    for error_id in (FIRST, SECOND, "ERR-2026-11-20-003"):
+        assert written.index(f"### {error_id}") < fence
+    assert run_ledger("check", cwd=two_errors).code == 0
+
+
 def test_check_names_the_closed_fence_that_hides_a_journal_entry(
     two_errors: Path, run_ledger: LedgerRunner
 ) -> None:

@@ -537,6 +537,54 @@ def test_the_pre_commit_framework_runs_the_ledger_checks(
     assert good.returncode == 0, good.stdout + good.stderr
 
 
+def _framework_repo(ledger_repo: Path, tmp_path: Path, env: dict[str, str]) -> None:
+    """ledger_repo with the framework's `ledger-check-system` hook installed (verbose, so a
+    passing hook's warning shows) and committed."""
+    hook_repo, rev = _hook_repository(tmp_path)
+    (ledger_repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {hook_repo}\n"
+        f"    rev: {rev}\n"
+        "    hooks:\n"
+        "      - id: ledger-check-system\n"
+        "        verbose: true\n"
+    )
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install", "-t", "pre-commit"],
+        cwd=ledger_repo,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    git(ledger_repo, "add", ".pre-commit-config.yaml")
+    assert commit(ledger_repo, "-m", "Use pre-commit", env=env).returncode == 0
+
+
+def test_a_framework_run_past_its_bound_warns_and_lets_the_commit_go_on_but_not_in_ci(
+    ledger_repo: Path, tmp_path: Path, framework_env: dict[str, str]
+) -> None:
+    env = {**framework_env, "LEDGER_HOOK_TIMEOUT": "0.001"}  # every run takes longer
+    env.pop("CI", None)
+    _framework_repo(ledger_repo, tmp_path, env)
+    errors = ledger_repo / "ERRORS.md"
+    errors.write_text(errors.read_text() + "\nA note of ours.\n")
+    git(ledger_repo, "add", "ERRORS.md")
+    done = commit(ledger_repo, "-m", "Note", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    shown = done.stdout + done.stderr
+    assert "stopped after 0.001 s, the bound on a run under a git hook" in shown
+    assert "the commit goes on unchecked" in shown
+    assert "Traceback" not in shown
+
+    break_errors(ledger_repo)
+    git(ledger_repo, "add", "ERRORS.md")
+    in_ci = commit(ledger_repo, "-m", "Break the ledger", env={**env, "CI": "true"})
+    assert in_ci.returncode == 1  # in CI nobody waits: the check runs to its end and refuses
+    assert "ERRORS.md:" in in_ci.stdout + in_ci.stderr
+    assert "the commit goes on" not in in_ci.stdout + in_ci.stderr
+
+
 # --- fixes that arrive without a commit of their own ---------------------------------------
 
 

@@ -45,6 +45,10 @@ HOSTILE_TEMPLATES = {
     "missing-include": "{% include 'nowhere.j2' %}\n",
     "syntax-error": "{% if %}\n",
     "undefined": "{{ no_such_name }}\n",
+    "string-bomb": "{{ 'x' * 10 ** 10 }}\n",
+    "list-bomb": "{{ ([0] * 100000) * 100000 }}\n",
+    "number-bomb": "{{ 7 ** 100000000 }}\n",
+    "range-bomb": "{% for i in range(10 ** 9) %}{% endfor %}\n",
 }
 
 
@@ -63,6 +67,19 @@ def test_a_hostile_template_runs_nothing_leaks_nothing_and_exits_1(
     assert not (ledger_repo / "PWNED").exists() and not Path("PWNED").exists()
     for leak in ("root:", "TOP-SECRET", "<class", "Popen", "builtins"):
         assert leak not in out + err.replace("__globals__", "").replace("__builtins__", "")
+    assert (ledger_repo / "ERRORS.md").read_text() == before, "nothing written"
+
+
+def test_a_template_that_loops_on_and_on_is_stopped_with_a_message(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    before = (ledger_repo / "ERRORS.md").read_text()
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    _override(ledger_repo, "### {{ id }}\n" + loops + "\n")
+    code, out, err = _open(run_ledger, ledger_repo)
+    assert code == 1, (out, err)
+    assert err.startswith(f"ledger: {TEMPLATE.as_posix()}: the template ran for more than 5 s")
+    assert "delete it to use the packaged template" in err and "Traceback" not in err
     assert (ledger_repo / "ERRORS.md").read_text() == before, "nothing written"
 
 

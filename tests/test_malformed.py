@@ -55,6 +55,16 @@ MALFORMED = {
         15,
         "Occurrences",
     ),
+    "empty-occurrences": (
+        _ledger(GOOD_BLOCK.replace("Occurrences**: 1", "Occurrences**:")),
+        15,
+        "Occurrences",
+    ),
+    "empty-last-seen": (
+        _ledger(GOOD_BLOCK.replace("Last Seen**: 2026-11-20 08:00", "Last Seen**: ")),
+        14,
+        "Last Seen",
+    ),
     "duplicate-id": (
         _ledger(GOOD_BLOCK + "\n" + GOOD_BLOCK),
         22,
@@ -112,6 +122,18 @@ def test_every_mutating_command_refuses_a_malformed_ledger(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(ledger_repo) == before
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_check_reports_what_the_commands_refuse_at_the_same_line(
+    ledger_repo: Path, run_ledger: LedgerRunner, case: str
+) -> None:
+    text, line, message = MALFORMED[case]
+    (ledger_repo / "ERRORS.md").write_text(text)
+    result = run_ledger("check", cwd=ledger_repo)
+    assert result.code == 1, result.stdout
+    assert f"ERRORS.md:{line}: " in result.stdout + result.stderr
+    assert message.split()[0] in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("command", ["seen", "note", "resolve"])
