@@ -11,7 +11,7 @@ commit, seen again on old code, regressed or reopened, resolved again), then app
 - one real fix commit per resolution is written with `git fast-import` (thousands per second), so
   every Fix Commit, link and `Code Changes` count in the ledger is true of the repository;
 - every error block, journal entry and task is rendered with the project's own templates
-  (`ledger_tool.render.render`) from the same field values the `Ledger` methods use, and edited
+  (`ledger_tool.files.templates.render`) from the same field values the `Ledger` methods use, and edited
   field by field with the project's `Block`, exactly as `ledger_tool/ledger.py` does;
 - the three files are assembled in the tool's order (table and Active newest first, Resolved by
   resolution time, tasks by ID, the journal in time order with old entries moved to
@@ -40,16 +40,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ledger_tool import history, wording
-from ledger_tool.block import Block, layout_of
 from ledger_tool.config import load
-from ledger_tool.errors_doc import ErrorsFile
-from ledger_tool.history import Event
-from ledger_tool.journal_doc import archive_header, merge_archive
-from ledger_tool.render import render
-from ledger_tool.splice import Edit, apply, content_end
-from ledger_tool.textcodec import encode
-from ledger_tool.timefmt import format_duration, format_time, zone
+from ledger_tool.files import wording
+from ledger_tool.files.errors_md import ErrorsFile
+from ledger_tool.files.journal_md import archive_header, merge_archive
+from ledger_tool.files.templates import render
+from ledger_tool.markdown.block import Block, layout_of
+from ledger_tool.markdown.splice import Edit, apply, content_end
+from ledger_tool.markdown.textcodec import encode
+from ledger_tool.model import history
+from ledger_tool.model.history import Event
+from ledger_tool.model.timefmt import format_duration, format_time, zone
 
 END = datetime(2026, 11, 20, 12, 0)  # "now" of the generated ledger (naive: the configured zone)
 SPAN = timedelta(days=730)
@@ -476,7 +477,7 @@ class Writer:
         )
 
     def _journal_archive(self) -> None:
-        """As `journal_doc.archive`, run after every command that loads the journal; a Journal
+        """As `journal_md.archive`, run after every command that loads the journal; a Journal
         Entry link to a moved entry follows it (as `Ledger._relinked`)."""
         while self.journal_lines > self.max_lines and len(self.window) > 1:
             entry = self.window.pop(0)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from types import FrameType
 
-from ledger_tool.errors import HookTimeout
+from ledger_tool.exceptions import HookTimeout
 
 HOOK_ENV = "LEDGER_HOOK"
 FRAMEWORK_ENV = "PRE_COMMIT"

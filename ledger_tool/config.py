@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ledger_tool.errors import LedgerError
+from ledger_tool.exceptions import LedgerError
 
 
 @dataclass(frozen=True)

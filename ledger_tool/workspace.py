@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from ledger_tool import store
 from ledger_tool.config import Config, load
-from ledger_tool.errors import LedgerError
-from ledger_tool.timefmt import zone
+from ledger_tool.exceptions import LedgerError
+from ledger_tool.files import store
+from ledger_tool.model.timefmt import zone
 
 FILE_KEYS = ("errors_file", "journal_file", "tasks_file")
 
@@ -82,7 +82,7 @@ class Workspace:
         holds conflicts): a ledger change then would be mixed into the operation's result."""
         if store.git_dir(self.root) is None:
             return
-        from ledger_tool import gitstate
+        from ledger_tool.gitlink import gitstate
 
         busy = gitstate.operation_going_on(self.root, os.environ.get("LEDGER_HOOK"))
         conflicts = gitstate.unmerged_paths(self.root)

@@ -182,7 +182,7 @@ KILL_AT_STEP = textwrap.dedent(
     """
     import os, signal, sys
 
-    from ledger_tool import store
+    from ledger_tool.files import store
 
     kill_at = int(os.environ["KILL_AT"])
     state = {"steps": 0, "writing": False}

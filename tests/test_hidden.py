@@ -267,7 +267,8 @@ KILL_DRIVER = textwrap.dedent(
     """
     import os, pathlib, signal, sys
 
-    from ledger_tool import merge, store
+    from ledger_tool.merge import driver
+    from ledger_tool.files import store
 
     kill_at = int(os.environ["KILL_AT"])
     state = {"steps": 0, "writing": False}
@@ -344,7 +345,7 @@ KILL_DRIVER = textwrap.dedent(
 
     pathlib.Path.open = opening
     store._write_synced = halves
-    merge_file = merge.merge_file
+    merge_file = driver.merge_file
 
 
     def merging(*args, **kwargs):
@@ -353,7 +354,7 @@ KILL_DRIVER = textwrap.dedent(
         return outcome
 
 
-    merge.merge_file = merging
+    driver.merge_file = merging
 
     from ledger_tool.cli import main
 
@@ -490,10 +491,10 @@ def test_a_report_killed_at_each_step_of_its_write_leaves_no_stray_file(
     two_errors: Path, run_ledger: LedgerRunner, tmp_path: Path, step: int
 ) -> None:
     script = tmp_path / "kill.py"
-    script.write_text(KILL_DRIVER.replace("merge.merge_file = merging", "report_io.make = merging")
-                      .replace("merge_file = merge.merge_file", "merge_file = report_io.make")
-                      .replace("from ledger_tool import merge, store",
-                               "from ledger_tool import report_io, store"))  # fmt: skip
+    script.write_text(KILL_DRIVER.replace("driver.merge_file = merging", "pages.make = merging")
+                      .replace("merge_file = driver.merge_file", "merge_file = pages.make")
+                      .replace("from ledger_tool.merge import driver",
+                               "from ledger_tool.figures import pages"))  # fmt: skip
     steps = tmp_path / "steps"
     steps.write_text("0")
     done = subprocess.run(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger_tool import hooks
+from ledger_tool.gitlink import hooks
 from tests.conftest import LedgerRunner, git
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ledger_tool.textcodec import decode, encode
+from ledger_tool.markdown.textcodec import decode, encode
 from tests.conftest import LedgerRunner
 
 LEDGER_FILES = ("ERRORS.md", "JOURNAL.md", "TASKS.md")

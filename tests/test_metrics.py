@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from ledger_tool.history import Event
-from ledger_tool.metrics import episodes, figures, percentile
-from ledger_tool.model import Entry
+from ledger_tool.figures.metrics import episodes, figures, percentile
+from ledger_tool.model.entry import Entry
+from ledger_tool.model.history import Event
 from tests.conftest import LedgerRunner
 from tests.test_imports import PROBE
 

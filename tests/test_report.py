@@ -16,9 +16,9 @@ import frontmatter
 import mistune
 import pytest
 
-from ledger_tool.errors import LedgerError
-from ledger_tool.report import Cell, Table, heading_anchor, markdown_table, parse_week
-from ledger_tool.report_chart import WeekCount, axis_top, svg
+from ledger_tool.exceptions import LedgerError
+from ledger_tool.figures.chart import WeekCount, axis_top, svg
+from ledger_tool.figures.report import Cell, Table, heading_anchor, markdown_table, parse_week
 from tests.conftest import LedgerRunner, git
 from tests.test_metrics import _build, _metrics
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger_tool.scan import scan
+from ledger_tool.markdown.outline import scan
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,83 @@
+"""What `ledger check` reads: the working tree, or the index for the pre-commit hook."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ledger_tool.checks.run import Sources
+from ledger_tool.exceptions import GitMissing, LedgerError
+from ledger_tool.files import store
+from ledger_tool.files.cache import Memory
+from ledger_tool.workspace import Workspace
+
+if TYPE_CHECKING:
+    import git
+
+NAMES = ("errors", "journal", "tasks")
+
+
+class Git:
+    """The repository, opened only when a question needs it (gitpython is slow to import)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.no_git = False  # git is not on PATH: the files are checked, the commits are not
+
+    @cached_property
+    def repo(self) -> git.Repo | None:
+        if store.git_dir(self.ws.root) is None:
+            return None
+        from ledger_tool.gitlink import gitio
+
+        return gitio.open_repo(self.ws.root)
+
+    def missing(self, shas: list[str], memory: Memory) -> set[str] | None:
+        """Fix commits the repository does not have (each SHA found once is remembered)."""
+        unknown = [sha for sha in shas if sha not in memory.commits]
+        if not unknown:
+            return set()
+        try:
+            if self.repo is None:
+                return None
+        except GitMissing:
+            self.no_git = True
+            return None
+        from ledger_tool.gitlink import gitio
+
+        absent = gitio.missing_commits(self.repo, unknown)
+        memory.commits.update(sha for sha in unknown if sha not in absent)
+        return absent
+
+    def shallow(self) -> bool:
+        if self.no_git:
+            return False
+        from ledger_tool.gitlink import gitio
+
+        return self.repo is not None and gitio.is_shallow(self.repo)
+
+
+def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
+    """The three texts; with `staged`, as the index holds them, and None when the commit being
+    made touches none of them."""
+    index = repo.repo if staged else None
+    if index is not None:
+        from ledger_tool.gitlink import gitio
+
+        if not gitio.staged_paths(index, [ws.relative(name) for name in NAMES]):
+            return None
+    texts: dict[str, tuple[str, str] | None] = {}
+    for name in NAMES:
+        text = None
+        if index is not None:
+            from ledger_tool.gitlink import gitio
+
+            text = gitio.staged_text(index, ws.relative(name))
+        if text is None and ws.path(name).is_file():
+            text = store.read_text(ws.path(name), ws.display(name))
+        texts[name] = None if text is None else (ws.display(name), text)
+    errors = texts["errors"]
+    if errors is None:
+        raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
+    archive = "".join(store.read_text(path, str(path)) for path in ws.archive_files())
+    return Sources(errors, texts["journal"], texts["tasks"], archive)

@@ -1,0 +1,86 @@
+"""What the read commands remember between runs, in `.git/ledger-cache/`, never in the work
+tree.  Losing it only costs speed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ledger_tool.files import store
+from ledger_tool.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ledger_tool.checks.run import BlockResult
+    from ledger_tool.model.entry import Entry
+
+
+class Memory:
+    """What earlier runs found, in `.git/ledger-cache/NAME.pickle`: per-block check results and
+    the fix commits known to exist (`check`), or the entries read from unchanged blocks
+    (`entries`, for the read commands).
+
+    Losing it only costs speed: a file that cannot be read or written is ignored.
+    """
+
+    def __init__(self, ws: Workspace, name: str) -> None:
+        base = store.git_dir(ws.root)
+        self.path = None if base is None else base / "ledger-cache" / f"{name}.pickle"
+        data: dict[str, Any] = {}
+        if self.path is not None and self.path.is_file():
+            try:
+                with self.path.open("rb") as handle:
+                    loaded = pickle.load(handle)
+                data = loaded if isinstance(loaded, dict) else {}
+            except Exception:  # a damaged cache is only a lost speed-up
+                data = {}
+        self.blocks: dict[bytes, BlockResult] = data.get("blocks", {})
+        self.commits: set[str] = data.get("commits", set())
+        self.entries: dict[bytes, Entry] = data.get("entries", {})
+        self._saved = self._keys()
+        if self.path is not None and self.path.parent.is_dir():
+            with contextlib.suppress(OSError):  # a read-only .git: nothing to tidy
+                _sweep(self.path.parent)
+
+    def _keys(self) -> tuple[set[bytes], set[str], set[bytes]]:
+        return set(self.blocks), set(self.commits), set(self.entries)
+
+    def save(self) -> None:
+        if self.path is None or self._saved == self._keys():
+            return
+        data = {"blocks": self.blocks, "commits": self.commits, "entries": self.entries}
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                dir=folder, prefix=f"{self.path.name}.{os.getpid()}.", suffix=_TEMP, delete=False
+            ) as handle:
+                pickle.dump({k: v for k, v in data.items() if v}, handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.path)
+        except OSError:
+            pass  # a read-only .git or a full disk: the next run starts from scratch
+
+
+_TEMP = ".tmp"
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files of runs that were killed before they renamed theirs: each is
+    named `NAME.pickle.PID.XXXX.tmp`, and one whose process is gone is stale."""
+    for temp in folder.glob(f"*.pickle.*{_TEMP}"):
+        pid = temp.name.split(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

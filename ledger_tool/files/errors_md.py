@@ -1,0 +1,455 @@
+"""ERRORS.md: the summary table, the Active and Resolved sections, and the error blocks in them.
+
+The tool owns the table's rows and the `### ERR-...` blocks inside `## Active Errors` and
+`## Resolved Errors`; everything else in the file is the user's and is written back untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+from ledger_tool.exceptions import ParseError
+from ledger_tool.markdown import splice
+from ledger_tool.markdown.block import Block
+from ledger_tool.markdown.outline import Outline, scan
+from ledger_tool.markdown.splice import Edit
+
+ID_PATTERN = r"ERR-\d{4}-\d\d-\d\d-\d{3,}"
+ID_RE = re.compile(ID_PATTERN)
+_ID_TITLE = re.compile(rf"(?P<id>{ID_PATTERN})(?P<resolved>[ \t]+\(RESOLVED\))?")
+_KEY_FIELD = re.compile(
+    r"^\*\*(?P<name>Status|Severity|First Seen|Last Seen|Occurrences|Resolved)\*\*:[ \t]*"
+    r"(?P<value>.*?)[ \t]*\r?$",
+    re.M,
+)
+_KEY_VALUE = {
+    "Status": re.compile(r"ACTIVE|RESOLVED"),
+    "Severity": re.compile(r"P[01]"),
+    "First Seen": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"),
+    "Last Seen": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"),
+    "Resolved": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"),
+    "Occurrences": re.compile(r"\d+"),
+}
+_KEY_HINT = {
+    "Status": "ACTIVE or RESOLVED",
+    "Severity": "P0 or P1",
+    "Occurrences": "a whole number",
+}
+SECTIONS = {"active errors": "active", "resolved errors": "resolved", "schema": "schema"}
+# key field lines whose value is malformed (`*+` so the value cannot give back its spaces)
+_BAD_KEY_FIELD = re.compile(
+    r"\n\*\*(?:Status\*\*:[ \t]*+(?!(?:ACTIVE|RESOLVED)[ \t]*\r?$)"
+    r"|Severity\*\*:[ \t]*+(?!P[01][ \t]*\r?$)"
+    r"|(?:First Seen|Last Seen|Resolved)\*\*:[ \t]*+(?!\d{4}-\d\d-\d\d \d\d:\d\d[ \t]*\r?$)"
+    r"|Occurrences\*\*:[ \t]*+(?!\d+[ \t]*\r?$))",
+    re.M,
+)
+_TABLE_LINE = re.compile(r"\n\|[^\n]*")
+_TABLE_ROWS = re.compile(r"(?:\|[^\n]*(?:\n|\Z))*")
+_ROW = re.compile(rf"^\|[ \t]*({ID_PATTERN})[ \t]*\|[^\n]*(?:\n|\Z)", re.M)
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_TABLE_RULE = re.compile(r"\|? *:?-+:? *\|")
+
+
+def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[int, str] | None:
+    """The first malformed key field line (offset, message) outside fences and comments."""
+    text = "\n" + outline.text  # every line, the first included, then follows a newline
+    for m in _BAD_KEY_FIELD.finditer(text):
+        at = m.start()  # the offset of the line in outline.text
+        if outline.is_hidden(at) or not in_scope(at):
+            continue
+        field = _KEY_FIELD.match(outline.text, at)
+        assert field is not None
+        name, value = field.group("name"), field.group("value")
+        return (
+            at,
+            f"{name} is {value!r}; it must be {_KEY_HINT.get(name, 'a time YYYY-MM-DD HH:MM')}",
+        )
+    return None
+
+
+@cache
+def _field_line(name: str) -> re.Pattern[str]:
+    # the spellings that reading a block accepts (a list item, any case), so that placing a block
+    # by this value agrees with where `ledger check` wants it
+    return re.compile(
+        rf"^(?:[-*] )?\*\*[ \t]*{re.escape(name)}[ \t]*\*\*:[ \t]*(.*?)[ \t]*\r?$", re.M | re.I
+    )
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1
+
+
+@dataclass
+class BlockRef:
+    id: str
+    section: str  # "active" or "resolved"
+    start: int
+    stop: int  # the block ends before here: its end is found only when it is needed
+    text: str = field(repr=False)
+
+    @cached_property
+    def end(self) -> int:
+        """Offset just past the block's last non-blank line."""
+        return splice.content_end(self.text, self.start, self.stop)
+
+
+@dataclass(frozen=True)
+class Section:
+    start: int
+    heading_end: int
+    stop: int
+
+
+class ErrorsFile:
+    """A parsed ERRORS.md; changes are collected as edits and applied by `render`."""
+
+    def __init__(self, path: str, text: str, strict: bool = True) -> None:
+        """Parse `text`; a malformed block heading or a duplicate ID raises, or with `strict`
+        off is recorded in `problems` (for `ledger check`) and the block is skipped."""
+        self.path = path
+        self.text = text
+        self.strict = strict
+        self.problems: list[ParseError] = []
+        self.newline = splice.newline_of(text)
+        self.outline: Outline = scan(text, levels=3)
+        self.sections: dict[str, Section] = {}
+        self.blocks: dict[str, BlockRef] = {}
+        self.order: dict[str, list[str]] = {"active": [], "resolved": []}
+        # later blocks under an ID already taken (read only with `strict` off): `ledger renumber`
+        self.duplicates: dict[str, list[BlockRef]] = {}
+        self.rows_at: int | None = None  # where the rows start (the line after |---|)
+        self.rows_end = 0
+        self._edits: list[Edit] = []
+        self._read_sections()
+        self._read_blocks()
+        self._read_table()
+
+    def error(self, offset: int, message: str, code: str = "LDG001") -> ParseError:
+        return ParseError(self.path, self.outline.line_number(offset), message, code)
+
+    def _problem(self, problem: ParseError) -> None:
+        if self.strict:
+            raise problem
+        self.problems.append(problem)
+
+    def _read_sections(self) -> None:
+        headings = self.outline.headings
+        bounds = [h.start for h in headings if h.level <= 2]
+        for h in headings:
+            name = SECTIONS.get(h.title.lower()) if h.level == 2 else None
+            if name is None:
+                continue
+            if name in self.sections:
+                raise self.error(h.start, f"second '## {h.title}' heading; keep one and merge them")
+            stop = next((b for b in bounds if b > h.start), len(self.text))
+            self.sections[name] = Section(h.start, h.end, stop)
+        for name, title in (("active", "Active Errors"), ("resolved", "Resolved Errors")):
+            if name not in self.sections:
+                self._explain_missing(title)
+                raise ParseError(
+                    self.path,
+                    1,
+                    f"no '## {title}' section (outside code fences and comments); add the heading "
+                    "back, or move the file away and run `ledger init` to start a new one",
+                )
+
+    def _explain_missing(self, title: str) -> None:
+        """Raise with the place to look when a fence or comment hides a required section."""
+        hiding = re.search(rf"^ {{0,3}}## +{title}[ \t]*\r?$", self.text, re.M | re.I)
+        hidden_by = None
+        if hiding is not None and self.outline.is_hidden(hiding.start()):
+            hidden_by = max(a for a, _ in self.outline.hidden if a <= hiding.start())
+        start = self.outline.unclosed if self.outline.unclosed is not None else hidden_by
+        if start is None:
+            return
+        what = "HTML comment" if self.text[start:].lstrip().startswith("<!--") else "code fence"
+        if start == self.outline.unclosed:
+            message = f"this {what} is never closed and hides the rest of the file"
+            raise self.error(start, f"{message}, '## {title}' included; close it")
+        assert hiding is not None
+        where = self.outline.line_number(hiding.start())
+        raise self.error(
+            start, f"this {what} hides '## {title}' (line {where}); close it before that line"
+        )
+
+    def _read_blocks(self) -> None:
+        headings = self.outline.headings
+        breaks = self.outline.breaks
+        next_stop = len(self.text)
+        stops = [0] * len(headings)  # where a block starting at heading i must end at the latest
+        for i in range(len(headings) - 1, -1, -1):
+            stops[i] = next_stop
+            if headings[i].level <= 3:
+                next_stop = headings[i].start
+        for i, h in enumerate(headings):
+            if h.level != 3 or not h.title.startswith("ERR-"):
+                continue
+            section = self._section_at(h.start)
+            if section is None:
+                continue
+            m = _ID_TITLE.fullmatch(h.title)
+            if m is None:
+                message = f"heading '### {h.title}' is not an error ID ERR-YYYY-MM-DD-NNN"
+                self._problem(self.error(h.start, message, "LDG101"))
+                continue
+            error_id = m.group("id")
+            stop = min(stops[i], self.sections[section].stop)
+            j = bisect_right(breaks, h.start)
+            if j < len(breaks):
+                stop = min(stop, breaks[j])
+            ref = BlockRef(error_id, section, h.start, stop, self.text)
+            if error_id in self.blocks:
+                first = self.line_of(error_id)
+                message = (
+                    f"duplicate ID {error_id} (also at line {first}); "
+                    f"renumber one of them with `ledger renumber {error_id} NEW-ID`"
+                )
+                self._problem(self.error(h.start, message, "LDG102"))
+                self.duplicates.setdefault(error_id, []).append(ref)
+                continue
+            self.blocks[error_id] = ref
+            self.order[section].append(error_id)
+
+    def line_of(self, error_id: str) -> int:
+        """The line number of an error's heading."""
+        return self.outline.line_number(self.blocks[error_id].start)
+
+    def _section_at(self, offset: int) -> str | None:
+        for name in ("active", "resolved"):
+            sec = self.sections.get(name)
+            if sec is None:
+                continue
+            if sec.heading_end <= offset < sec.stop:
+                return name
+        return None
+
+    def _read_table(self) -> None:
+        schema = self.sections.get("schema")
+        if schema is None:
+            return
+        header = _TABLE_LINE.search(self.text, schema.heading_end - 1, schema.stop)
+        if header is None:
+            return
+        rule = header.end() + 1
+        if not _TABLE_RULE.match(self.text, rule):
+            raise self.error(
+                header.start() + 1, "the summary table needs a |---| line under its header"
+            )
+        self.rows_at = self.rows_end = _line_end(self.text, rule)
+        rows = _TABLE_ROWS.match(self.text, self.rows_at, schema.stop)
+        if rows is not None:
+            self.rows_end = rows.end()
+
+    @cached_property
+    def rows(self) -> dict[str, tuple[int, int]]:
+        """Table rows by ID: (start, end) offsets of each row's line."""
+        if self.rows_at is None:
+            return {}
+        found: dict[str, tuple[int, int]] = {}
+        for m in _ROW.finditer(self.text, self.rows_at, self.rows_end):
+            found.setdefault(m.group(1), (m.start(), m.end()))
+        return found
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def block(self, error_id: str) -> Block:
+        ref = self.blocks[error_id]
+        return Block(self.text[ref.start : ref.end])
+
+    def check_key_fields(self) -> None:
+        """Refuse a file whose key fields are malformed (one fast pass that finds bad values)."""
+        bad = bad_key_field(self.outline, lambda at: self._section_at(at) is not None)
+        if bad is not None:
+            raise self.error(*bad, code="LDG104")
+
+    def rows_of(self, error_id: str) -> list[tuple[int, int]]:
+        """Every table row of an ID, in file order (`rows` keeps only the first)."""
+        if self.rows_at is None:
+            return []
+        found = _ROW.finditer(self.text, self.rows_at, self.rows_end)
+        return [(m.start(), m.end()) for m in found if m.group(1) == error_id]
+
+    def row_cells(self, error_id: str) -> list[str]:
+        start, end = self.rows[error_id]
+        line = self.text[start:end].strip()
+        return [c.strip() for c in _CELL_SPLIT.split(line.strip("|"))]
+
+    # -- changing ---------------------------------------------------------------------------
+
+    def field_value(self, error_id: str, name: str) -> str:
+        """The raw value of a one-line field of a block, found without parsing the block."""
+        ref = self.blocks[error_id]
+        m = _field_line(name).search(self.text, ref.start, ref.end)
+        return m.group(1) if m else ""
+
+    def _sort_value(self, error_id: str, section: str) -> tuple[str, str]:
+        name = "First Seen" if section == "active" else "Resolved"
+        return (self.field_value(error_id, name), error_id)
+
+    def put(
+        self,
+        error_id: str,
+        block: Block,
+        section: str,
+        key: tuple[str, str],
+        relocate: bool = False,
+    ) -> None:
+        """Write a block into `section`, in place if it stays there, else in its sorted position.
+
+        `key` is (First Seen for active, Resolved for resolved, error ID): newest first.  With
+        `relocate`, the block moves to its sorted position even within its section.
+        """
+        text = splice.to_newline(block.text(), self.newline)
+        ref = self.blocks.get(error_id)
+        if ref is not None and ref.section == section and not relocate:
+            if ref.end == len(self.text) and not self.text.endswith("\n"):
+                text = text.rstrip("\r\n")
+            self._edits.append(Edit(ref.start, ref.end, text))
+            return
+        if ref is not None:
+            self._edits.append(self._removal(ref))
+        if not text.endswith("\n"):  # it ended the file, which has no final newline
+            text += self.newline
+        others = [i for i in self.order[section] if i != error_id]
+        lo, hi = 0, len(others)
+        if relocate:  # the section may be out of order: take the first older block
+            lo = next((i for i, o in enumerate(others) if self._sort_value(o, section) < key), hi)
+        while lo < hi:  # sections are newest first: find the first block older than this one
+            mid = (lo + hi) // 2
+            if self._sort_value(others[mid], section) > key:
+                lo = mid + 1
+            else:
+                hi = mid
+        rule = self._separator(section) if others else None
+        nl = self.newline
+        if lo < len(others):
+            at = self.blocks[others[lo]].start
+            below = f"{nl}{rule}{nl}" if rule else ""
+            self._edits.append(splice.insert_before(at, text + below, nl))
+        elif others:
+            above = f"{rule}{nl}{nl}" if rule else ""
+            at = self.blocks[others[-1]].end
+            self._edits.append(splice.insert_after(self.text, at, above + text, nl))
+        else:  # an empty section: after its lead, above a closing `---`
+            sec = self.sections[section]
+            breaks = [b for b in self.outline.breaks if sec.start < b < sec.stop]
+            at = splice.content_end(self.text, sec.start, min([sec.stop, *breaks]))
+            self._edits.append(splice.insert_after(self.text, at, text, nl))
+
+    # -- thematic breaks between blocks -----------------------------------------------------
+    # Many hand-kept ledgers put a `---` line between error blocks.  A block that moves takes one
+    # such separator with it and gets one where it lands, so that none is doubled, none is left
+    # right under a section's lead or at its end, and a section without them gets none.  A break
+    # with no block on one side (the seed's `---` that closes the Resolved section) stays.
+
+    def _rule_after(self, at: int, ceiling: int) -> int | None:
+        """When the first non-blank line from `at` is a thematic break (before `ceiling`): the
+        offset past it and the blank lines that follow it."""
+        breaks = self.outline.breaks
+        j = bisect_left(breaks, at)
+        if j == len(breaks) or breaks[j] >= ceiling or self.text[at : breaks[j]].strip():
+            return None
+        after = _line_end(self.text, breaks[j])
+        rest = self.text[after:ceiling]
+        skip = len(rest) - len(rest.lstrip())
+        return ceiling if skip == len(rest) else splice.line_start(self.text, after + skip)
+
+    def _rule_before(self, at: int, floor: int) -> int | None:
+        """When the last non-blank line above `at` (from `floor`) is a thematic break: the offset
+        where the blank lines above it begin."""
+        breaks = self.outline.breaks
+        j = bisect_left(breaks, at) - 1
+        if j < 0 or breaks[j] < floor or self.text[_line_end(self.text, breaks[j]) : at].strip():
+            return None
+        return splice.content_end(self.text, floor, breaks[j])
+
+    def _separator(self, section: str) -> str | None:
+        """The break line (as written) that separates two blocks of `section`; in a section of
+        fewer than two blocks, one that separates blocks of the other section."""
+        ids = self.order[section]
+        if len(ids) < 2:
+            other = "resolved" if section == "active" else "active"
+            return self._separator(other) if len(self.order[other]) >= 2 else None
+        sec = self.sections[section]
+        breaks = self.outline.breaks
+        for b in breaks[bisect_left(breaks, sec.heading_end) : bisect_left(breaks, sec.stop)]:
+            i = bisect_right(ids, b, key=lambda error_id: self.blocks[error_id].start)
+            if 0 < i < len(ids):
+                above, below = self.blocks[ids[i - 1]], self.blocks[ids[i]]
+                if self._rule_after(above.end, below.start) == below.start:
+                    return self.text[b : _line_end(self.text, b)].rstrip("\r\n")
+        return None
+
+    def _removal(self, ref: BlockRef) -> Edit:
+        """Take a block out of its section, with the separator next to it when leaving that one
+        would double a break or leave one under the section's lead or at its end."""
+        ids = self.order[ref.section]
+        k = ids.index(ref.id)
+        above = self.blocks[ids[k - 1]] if k > 0 else None
+        below = self.blocks[ids[k + 1]] if k + 1 < len(ids) else None
+        if below is not None:
+            if self._rule_after(ref.end, below.start) == below.start:
+                return Edit(ref.start, below.start, "")
+            return splice.removal(self.text, ref.start, ref.end)
+        sec = self.sections[ref.section]
+        start = self._rule_before(ref.start, above.end if above else sec.heading_end)
+        closing = self._rule_after(ref.end, sec.stop) is not None
+        if start is None or (above is None and not closing):
+            return splice.removal(self.text, ref.start, ref.end)
+        return splice.cut(self.text, start, ref.end)
+
+    def rewrite(self, start: int, end: int, text: str) -> None:
+        """Replace `text[start:end]` (a block or a row the parse set aside) with `text`."""
+        self._edits.append(Edit(start, end, text))
+
+    def put_rows(self, rows: list[list[str]]) -> None:
+        """Replace every table row with `rows` (already in order)."""
+        if self.rows_at is None:
+            return
+        text = "".join("| " + " | ".join(cells) + " |" + self.newline for cells in rows)
+        if self.rows_end == len(self.text) and not self.text.endswith("\n"):
+            text = text.rstrip("\r\n")
+        self._edits.append(Edit(self.rows_at, self.rows_end, text))
+
+    def put_row(self, error_id: str, cells: list[str], first_seen: str) -> None:
+        """Write the table row for an error (kept in place, or inserted newest first)."""
+        if self.rows_at is None:
+            return
+        row = "| " + " | ".join(cells) + " |" + self.newline
+        if error_id in self.rows:
+            start, end = self.rows[error_id]
+            if not self.text[start:end].endswith("\n"):
+                row = row.rstrip("\r\n")
+            self._edits.append(Edit(start, end, row))
+            return
+        at = self.rows_end
+        for other, (start, _) in self.rows.items():  # rows are newest first
+            cells_other = self.row_cells(other)
+            seen = cells_other[1] if len(cells_other) > 1 else ""
+            if (seen, other) < (first_seen, error_id):
+                at = start
+                break
+        if at == len(self.text) and not self.text.endswith("\n"):
+            row = self.newline + row.rstrip("\r\n")
+        self._edits.append(Edit(at, at, row))
+
+    def verify_edits(self) -> None:
+        """Check what this command wrote before it reaches the disk: every new piece of text
+        closes what it opens and has well-formed key fields (the rest of the file is unchanged)."""
+        for edit in self._edits:
+            outline = scan(edit.text, levels=3)
+            bad = bad_key_field(outline, lambda at: True)
+            if outline.unclosed is not None or bad is not None:
+                raise RuntimeError(
+                    f"refusing to write malformed text into {self.path}: {edit.text!r}"
+                )
+
+    def render(self) -> str:
+        return splice.apply(self.text, self._edits)

@@ -1,0 +1,289 @@
+"""Reading and writing the ledger's files so that no update is ever lost or half-written.
+
+A mutating command holds an exclusive lock on the repository for its whole read-change-write cycle.
+It writes every new file content to a temporary file, reads it back, and records the set of
+renames in a manifest before making any of them; a crash before the manifest leaves all files old,
+a crash after it is rolled forward by the next `ledger` command.  Temporary files live inside
+`.git/ledger/`, so the working tree never shows them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ledger_tool import bound
+from ledger_tool.exceptions import HookTimeout, LedgerError
+
+
+def find_root(start: Path) -> Path:
+    """The top of the git work tree containing `start`, or `start` itself outside git."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def refuse_bare(start: Path, root: Path) -> None:
+    """Refuse a bare repository (no work tree, so nowhere for the ledger's files): the one
+    `GIT_DIR` names, or the one `start` is inside when no work tree was found above it."""
+    named = os.environ.get("GIT_DIR")
+    if named and not os.environ.get("GIT_WORK_TREE"):
+        folder = (start / named).resolve()
+        if _is_git_dir(folder) and _bare_config(folder):
+            raise LedgerError(
+                f"GIT_DIR points at {folder}, a bare repository: it has no work tree for the "
+                f"ledger's files; unset GIT_DIR and run ledger in a clone (`git clone {folder}`)"
+            )
+    if (root / ".git").exists():
+        return
+    for folder in (start.resolve(), *start.resolve().parents):
+        if _is_git_dir(folder):
+            raise LedgerError(
+                f"{folder} is a bare git repository: it has no work tree for the ledger's "
+                f"files; run ledger in a clone of it (`git clone {folder}`) or a worktree "
+                f"(`git -C {folder} worktree add PATH`)"
+            )
+
+
+def _is_git_dir(folder: Path) -> bool:
+    return (
+        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    )
+
+
+def _bare_config(folder: Path) -> bool:
+    """`core.bare` of the repository's own config file, read without starting git."""
+    try:
+        text = (folder / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    section = ""
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].split(";", 1)[0].strip()
+        if line.startswith("["):
+            section = line[1:].split("]", 1)[0].strip().lower()
+        elif section == "core":
+            key, _, value = line.partition("=")
+            if key.strip().lower() == "bare":
+                return value.strip().lower() in ("true", "yes", "on", "1")
+    return False
+
+
+def git_dir(root: Path) -> Path | None:
+    """The repository's git directory (following a worktree's `.git` file), if any."""
+    dot = root / ".git"
+    if dot.is_dir():
+        return dot
+    if dot.is_file():
+        text = dot.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            found = Path(text[len("gitdir:") :].strip())
+            return found if found.is_absolute() else (root / found).resolve()
+    return None
+
+
+def work_dir(root: Path) -> Path:
+    """Where temporary files and the transaction manifest live."""
+    base = git_dir(root)
+    return base / "ledger" if base is not None else root / ".ledger" / "tmp"
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold the repository's ledger lock (an advisory lock on the work tree's top folder)."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        _wait_for_lock(fd)
+        recover(root)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _wait_for_lock(fd: int) -> None:
+    wait = bound.lock_wait()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+    if bound.in_hook():  # the hook lets the commit go on; the command can run later
+        raise HookTimeout(f"another ledger command held the lock for {wait:g} s; nothing written")
+    raise LedgerError(
+        f"another ledger command has held the lock for {wait:g} s; wait for it to "
+        "finish (or stop it) and run this command again"
+    )
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _manifest(root: Path) -> Path:
+    return work_dir(root) / "manifest.json"
+
+
+def interrupted(root: Path) -> bool:
+    """True when a write left something behind (a crash, or a writer at work right now)."""
+    folder = work_dir(root)
+    return folder.is_dir() and any(folder.iterdir())
+
+
+def recover(root: Path) -> None:
+    """Finish a write a crash interrupted after its commit point, and clear leftover temp files."""
+    folder = work_dir(root)
+    if not folder.is_dir():
+        return
+    manifest = _manifest(root)
+    if manifest.exists():
+        try:
+            pairs = json.loads(manifest.read_text(encoding="utf-8"))
+        except ValueError:
+            pairs = []  # the manifest itself was cut short: nothing was renamed yet
+        for temp, target in pairs:
+            if os.path.exists(temp):
+                os.replace(temp, target)
+                _fsync_dir(Path(target).parent)
+        manifest.unlink()
+    for leftover in folder.glob("*.new"):
+        leftover.unlink()
+    for leftover in folder.glob("*.tmp"):
+        leftover.unlink()
+
+
+def read_text(path: Path, display: str) -> str:
+    """A ledger file's text; undecodable bytes are reported with their line, never guessed at."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        from ledger_tool.exceptions import ParseError
+
+        raise ParseError(display, line, "not valid UTF-8; save the file as UTF-8") from exc
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_files(root: Path, contents: dict[Path, str]) -> None:
+    """Replace every file in `contents` with its new text: all of them, or (after a crash) none.
+
+    Must be called while holding `locked(root)`.  Whatever fails before the commit point (a
+    read-only or full file system, a folder in a file's place) leaves no file changed and no
+    temporary file behind.
+    """
+    if not contents:
+        return
+    folder = work_dir(root)
+    pairs: list[tuple[str, str]] = []
+    staged = _manifest(root).with_suffix(".tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, (target, text) in enumerate(contents.items()):
+            pairs.append(_stage(folder, index, Path(os.path.realpath(target)), text))
+        _write_synced(staged, json.dumps(pairs).encode("utf-8"))
+    except BaseException as exc:
+        for leftover in [*(Path(temp) for temp, _ in pairs), staged]:
+            with contextlib.suppress(OSError):  # a read-only file system refuses even this
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise LedgerError(f"{os_problem(exc)}; nothing was written") from exc
+        raise
+    os.replace(staged, _manifest(root))  # the commit point
+    _fsync_dir(folder)
+    for temp_name, target_name in pairs:
+        os.replace(temp_name, target_name)
+    for parent in {Path(target_name).parent for _, target_name in pairs}:
+        _fsync_dir(parent)
+    _manifest(root).unlink()
+
+
+def _stage(folder: Path, index: int, target: Path, text: str) -> tuple[str, str]:
+    """Write `text` to a temporary file that will replace `target`, checked to take the rename
+    (once the manifest is written, the renames must not fail); on failure none is left."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp_for(folder, target, f"{index}-{target.name}.new")
+    data = text.encode("utf-8")
+    try:
+        _write_synced(temp, data)
+        if temp.read_bytes() != data:
+            raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
+        if not os.access(target.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
+        if target.exists():
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise
+    return str(temp), str(target)
+
+
+def _temp_for(folder: Path, target: Path, name: str) -> Path:
+    """Where the temporary file that replaces `target` goes: `folder` (never the work tree),
+    unless that is on another file system, where a rename could not be atomic."""
+    if os.stat(folder).st_dev != os.stat(target.parent).st_dev:
+        return target.parent / f".{target.name}.ledger.new"
+    return folder / name
+
+
+def replace_file(root: Path, target: Path, text: str) -> None:
+    """Replace one file by a single atomic rename, with no manifest: for a file that a later
+    command must not bring back (the merge driver's result, which git deletes once read).  A
+    temporary file left by a kill is cleared by the next command.  Hold `locked(root)`."""
+    folder = work_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = Path(os.path.realpath(target))
+    temp = _temp_for(folder, target, f"one-{os.getpid()}-{target.name}.new")
+    _write_synced(temp, text.encode("utf-8"))
+    os.chmod(temp, target.stat().st_mode & 0o7777)
+    os.replace(temp, target)
+    _fsync_dir(target.parent)
+
+
+_ADVICE = {
+    errno.EACCES: "check its owner and mode (`ls -l`) and run ledger as a user who may use it",
+    errno.EROFS: "the file system is mounted read-only; run ledger where the repository is writable",
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EFBIG: "the file size limit (`ulimit -f`) is too small; raise it and run it again",
+    errno.EISDIR: "a folder is where a file should be; move it away or rename it",
+    errno.ENOTDIR: "a file is where a folder should be; move it away or rename it",
+    errno.ELOOP: "a symbolic link points to itself; replace it with the file",
+    errno.ENAMETOOLONG: "the path is too long; choose a shorter one in the configuration",
+    errno.EIO: "the device reports an input/output error; check the disk",
+}
+_ADVICE[errno.EPERM] = _ADVICE[errno.EACCES]
+
+
+def os_problem(exc: OSError) -> str:
+    """A file-system error as one line: which file, what went wrong, and what to do."""
+    where = exc.filename if exc.filename is not None else "a ledger file"
+    reason = exc.strerror or str(exc)
+    advice = _ADVICE.get(exc.errno or 0, "fix that and run the command again")
+    return f"{where}: {reason}; {advice}"

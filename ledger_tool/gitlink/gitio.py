@@ -1,0 +1,271 @@
+"""The one module that asks git anything, through gitpython.
+
+Every value that comes from a user, a log or a commit is passed after `--` or as a validated object
+name, never where git could read it as an option.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ledger_tool.exceptions import GitMissing, LedgerError
+from ledger_tool.files.wording import UNSHALLOW
+from ledger_tool.gitlink import gitstate
+from ledger_tool.model import trailers
+
+try:
+    import git
+except ImportError:  # gitpython runs git once on import and refuses to load without it
+    if shutil.which(os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git") is None:
+        raise GitMissing(
+            "git is not on PATH and this command asks git; install git or add its folder to PATH"
+        ) from None
+    raise
+
+_REV = re.compile(r"[^\s-][^\s]*")
+GitError = git.GitCommandError  # for modules that call git themselves (hooks)
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    added: int
+    deleted: int
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    subject: str
+    files: list[FileChange] | None  # None: a shallow clone lacks its parent, so it cannot tell
+
+
+def open_repo(root: Path) -> git.Repo | None:
+    """The repository at `root`, or None when `root` is not in a git work tree.  Asks git once,
+    so that a repository git refuses (another user's, a broken one) is said here, plainly."""
+    try:
+        repo = git.Repo(root, search_parent_directories=False)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        repo.git.rev_parse("--git-dir")
+    except git.GitCommandError as exc:
+        raise LedgerError(gitstate.refusal(root, str(exc.stderr))) from None
+    return repo
+
+
+def _resolve(repo: git.Repo, rev: str) -> git.Commit:
+    """The commit `rev` names, as git itself reads it (reflog forms `@{-1}`, `HEAD@{1}` too)."""
+    if not _REV.fullmatch(rev):
+        raise LedgerError(f"{rev!r} is not a revision; give a commit SHA, branch or tag")
+    try:
+        sha = repo.git.rev_parse("--verify", f"{rev}^{{commit}}")
+    except git.GitCommandError as exc:
+        fatal = [ln for ln in str(exc.stderr).splitlines() if "fatal:" in ln]
+        why = fatal[-1].split("fatal:", 1)[1].strip().rstrip("'") if fatal else ""
+        why = "" if not why or "single revision" in why else f" ({why})"
+        where = f"; this is a shallow clone: {UNSHALLOW}" if is_shallow(repo) else ""
+        raise LedgerError(
+            f"no commit {rev!r} in this repository{why}; `git log` lists the commits, "
+            f"`git reflog` where HEAD was{where}"
+        ) from None
+    return repo.commit(sha)
+
+
+def commit_info(repo: git.Repo, rev: str) -> CommitInfo:
+    """A commit's full SHA, subject and the files it changed with their +/- line counts."""
+    commit = _resolve(repo, rev)
+    files = None
+    if not missing_commits(repo, [p.hexsha for p in commit.parents]):
+        files = [
+            FileChange(path, int(counts.get("insertions", 0)), int(counts.get("deletions", 0)))
+            for path, counts in ((str(p), c) for p, c in commit.stats.files.items())
+        ]
+    message = commit.message if isinstance(commit.message, str) else commit.message.decode()
+    return CommitInfo(commit.hexsha, message.strip().split("\n", 1)[0], files)
+
+
+def contains(repo: git.Repo, fix: str, rev: str) -> bool | None:
+    """True when revision `rev` includes commit `fix` (so a sighting there is a regression);
+    None when a shallow clone lacks the history that would tell."""
+    target = _resolve(repo, rev)
+    if missing_commits(repo, [fix]):
+        # not in a full clone: the code seen cannot contain it; a shallow one may just lack it
+        return None if is_shallow(repo) else False
+    fixed = repo.commit(fix)
+    if fixed == target or repo.is_ancestor(fixed, target):
+        return True
+    if repo.is_ancestor(target, fixed) or not _history_cut(repo, target.hexsha):
+        return False
+    return None
+
+
+def _history_cut(repo: git.Repo, sha: str) -> bool:
+    """True when the history of `sha` reaches a commit whose parents a shallow clone lacks."""
+    shallow = Path(repo.common_dir, "shallow")
+    if not shallow.is_file():
+        return False
+    cut = set(shallow.read_text(encoding="ascii", errors="replace").split())
+    return bool(cut & set(repo.git.rev_list(sha, "--").split()))
+
+
+def rev_sha(repo: git.Repo, rev: str) -> str:
+    return _resolve(repo, rev).hexsha
+
+
+def numbers_on_branches(repo: git.Repo, path: str, day: str) -> set[int]:
+    """Numbers NNN of `ERR-<day>-NNN` block headings and table rows in `path` at every local and
+    remote-tracking branch tip."""
+    tips = _tips(repo)
+    if not tips:
+        return set()
+    try:
+        out = repo.git.grep(
+            "--no-color", "-h", "-o", "-E", "-e", f"^(### |[|] )ERR-{day}-[0-9]+", *tips, "--", path
+        )
+    except git.GitCommandError as exc:
+        if exc.status == 1:  # no match anywhere
+            return set()
+        raise
+    return {int(line.rsplit("-", 1)[1]) for line in out.splitlines() if line}
+
+
+def _tips(repo: git.Repo) -> list[str]:
+    out = repo.git.for_each_ref("--format=%(objectname)", "refs/heads", "refs/remotes")
+    return sorted(set(out.split()))
+
+
+# Host and path take only the characters a web host's names use, so that nothing from a remote
+# URL (a newline, `|`, `)`, `<`) can reach the Markdown link made of them.
+_REMOTE = re.compile(
+    r"(?:(?:https?|ssh|git)://(?:[^@/\s]+@)?(?P<host1>[A-Za-z0-9.-]+)(?::\d+)?/"
+    r"|(?:[^@/\s]+@)?(?P<host2>[A-Za-z0-9.-]+):)(?P<path>[A-Za-z0-9._~/-]+?)(?:\.git)?/?"
+)
+
+
+def commit_url_pattern(repo: git.Repo) -> str:
+    """`https://host/owner/repo/commit/{sha}` for a GitHub, GitLab or Bitbucket-style origin."""
+    try:
+        url = repo.remote("origin").url
+    except (ValueError, git.GitCommandError):
+        return ""
+    m = _REMOTE.fullmatch(url)
+    if m is None:
+        return ""
+    host = (m.group("host1") or m.group("host2")).lower()
+    path = m.group("path")
+    if "bitbucket" in host:
+        return f"https://{host}/{path}/commits/{{sha}}"
+    if "gitlab" in host:
+        return f"https://{host}/{path}/-/commit/{{sha}}"
+    if "github" in host:
+        return f"https://{host}/{path}/commit/{{sha}}"
+    return ""
+
+
+def missing_commits(repo: git.Repo, shas: list[str]) -> set[str]:
+    """The SHAs among `shas` that name no commit in the repository (one `git cat-file` call)."""
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write("".join(f"{sha}\n" for sha in shas).encode())
+        stdin.seek(0)
+        out = repo.git.cat_file("--batch-check", istream=stdin)
+    return {line.split()[0] for line in out.splitlines() if line.endswith(" missing")}
+
+
+def is_shallow(repo: git.Repo) -> bool:
+    """True in a shallow clone (`git clone --depth N`), whose history stops somewhere."""
+    return bool(repo.git.rev_parse("--is-shallow-repository") == "true")
+
+
+def staged_text(repo: git.Repo, path: str) -> str | None:
+    """The text of `path` in the index (what the commit being made will hold), or None."""
+    try:
+        data = repo.git.show(f":{path}", stdout_as_string=False, strip_newline_in_stdout=False)
+    except git.GitCommandError:
+        return None
+    return bytes(data).decode("utf-8", errors="surrogateescape")
+
+
+def staged_paths(repo: git.Repo, paths: list[str]) -> list[str]:
+    """Which of `paths` the commit being made changes (compared with HEAD, or all on a first commit)."""
+    if not repo.head.is_valid():
+        return [p for p in paths if staged_text(repo, p) is not None]
+    out = repo.git.diff("--cached", "--name-only", "--no-renames", "--", *paths)
+    return [line for line in out.splitlines() if line]
+
+
+def trailer_ids(repo: git.Repo, message_file: str) -> dict[str, list[str]]:
+    """`Fixes:` and `Refs:` trailer values of a commit message file, by trailer key (git's
+    trailer block, read as `trailers.parse` reads it for sync too)."""
+    return trailers.parse(repo.git.interpret_trailers("--parse", "--", message_file))
+
+
+@dataclass(frozen=True)
+class TrailerCommit:
+    """A commit whose message carries `Fixes:` or `Refs:` trailers."""
+
+    sha: str
+    when: datetime
+    subject: str
+    fixes: tuple[str, ...]
+    refs: tuple[str, ...]
+    reverts: tuple[str, ...] = ()  # the commits a `git revert` commit reverts
+
+
+_REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40})\b", re.M)
+
+
+def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
+    """Commits reachable from HEAD (merge commits and every commit a merge brought in included)
+    with `Fixes:`/`Refs:` trailers naming errors, or made by `git revert`, oldest first."""
+    if not repo.head.is_valid():
+        return []
+    fmt = (
+        "%H%x00%ct%x00%s%x00%(trailers:key=Fixes,valueonly,separator=%x2C)"
+        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x00%b%x1e"
+    )
+    out = repo.git.log(
+        "--reverse",
+        "-E",
+        "-i",
+        "--grep=^(fixes|refs)[[:space:]]*:",
+        "--grep=^This reverts commit [0-9a-f]{40}",
+        f"--format={fmt}",
+        "HEAD",
+        "--",
+    )
+    commits = []
+    for record in out.split("\x1e"):
+        fields = record.strip("\n").split("\x00")
+        if len(fields) != 6:
+            continue
+        sha, stamp, subject, fixes, refs, body = fields
+        commits.append(
+            TrailerCommit(
+                sha,
+                datetime.fromtimestamp(int(stamp), tz=UTC),
+                subject,
+                trailers.ids(fixes),
+                trailers.ids(refs),
+                tuple(dict.fromkeys(_REVERTS.findall(body))),
+            )
+        )
+    return commits
+
+
+def is_orphaned(repo: git.Repo, sha: str) -> bool | None:
+    """True when no branch or tag contains the commit any more (it was amended or rebased away),
+    or the repository does not have it; None when a shallow clone does not have it (it may lie
+    beyond the clone's history).  A commit the clone has came with the refs that hold it."""
+    if missing_commits(repo, [sha]):
+        return None if is_shallow(repo) else True
+    out = repo.git.for_each_ref(
+        "--count=1", f"--contains={sha}", "refs/heads", "refs/remotes", "refs/tags"
+    )
+    return not out.strip()

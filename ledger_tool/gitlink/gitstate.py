@@ -1,0 +1,92 @@
+"""Is git in the middle of something?  Asked with plain `git` subprocesses, without gitpython:
+every writing command asks it, including those (`note`, `seen`) that need git for nothing else.
+
+git itself says where its state files are (`rev-parse --git-path`): a linked worktree keeps them
+in its own git directory.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ledger_tool.exceptions import GitMissing, LedgerError
+
+_OPERATIONS = (
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+    ("sequencer/todo", "sequencer"),
+)
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, errors="replace"
+        )
+    except FileNotFoundError:
+        raise GitMissing(
+            "git is not on PATH and this command asks git; install git or add its folder to PATH"
+        ) from None
+    if done.returncode != 0:
+        raise LedgerError(refusal(root, done.stderr))
+    return done.stdout
+
+
+def refusal(root: Path, stderr: str) -> str:
+    """What to say when git refuses to work in the repository at `root`."""
+    if "dubious ownership" in stderr:
+        return (
+            f"git refuses to work in {root}: another user owns it (git's safe.directory check); "
+            f"if you trust it, run `git config --global --add safe.directory {root}`"
+        )
+    reason = next((ln for ln in stderr.splitlines() if "fatal:" in ln), stderr.strip())
+    return f"git cannot read the repository at {root} ({reason.strip()}); fix it, then run again"
+
+
+def _state_files(root: Path) -> dict[str, Path]:
+    args = [arg for name, _ in _OPERATIONS for arg in ("--git-path", name)]
+    found = _git(root, "rev-parse", *args).splitlines()
+    return {name: root / path for (name, _), path in zip(_OPERATIONS, found, strict=True)}
+
+
+def operation_in_progress(root: Path) -> str | None:
+    """'rebase', 'am', 'merge', 'cherry-pick' or 'revert' when git is in the middle of one."""
+    files = _state_files(root)
+    for name, kind in _OPERATIONS[:-1]:
+        if files[name].exists():
+            return "am" if (files[name] / "applying").exists() else kind
+    return None
+
+
+def operation_going_on(root: Path, hook: str | None) -> str | None:
+    """The operation git is still in the middle of, except where the hook that runs us
+    (LEDGER_HOOK) is git's own sign that it is done: git runs post-rewrite once the rebase is
+    done, post-merge once the merge commit is made, and post-commit for a pick it has just
+    committed, each before it tidies its state files up (only a series of picks with more to
+    come is still going on)."""
+    busy = operation_in_progress(root)
+    if (busy, hook) in (("rebase", "post-rewrite"), ("merge", "post-merge")):
+        return None
+    if (busy, hook) == ("cherry-pick", "post-commit") and not picks_pending(root):
+        return None
+    return busy
+
+
+def unmerged_paths(root: Path) -> list[str]:
+    """The paths the index holds in conflict (more than one stage), sorted."""
+    out = _git(root, "ls-files", "-u", "-z")
+    return sorted({entry.split("\t", 1)[1] for entry in out.split("\0") if "\t" in entry})
+
+
+def picks_pending(root: Path) -> bool:
+    """True while a `git cherry-pick A B ...` has picks left to make after the current one."""
+    todo = _state_files(root)["sequencer/todo"]
+    try:
+        lines = todo.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    return len([line for line in lines if line.strip() and not line.startswith("#")]) > 1

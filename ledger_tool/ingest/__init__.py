@@ -1,0 +1,1 @@
+"""Crash logs become ledger entries."""

@@ -1,0 +1,1 @@
+"""What happens to an error: open, see, note, resolve, reopen, sync, repair, renumber, adopt."""

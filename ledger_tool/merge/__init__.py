@@ -1,0 +1,1 @@
+"""The merge driver: three versions of a ledger file merged by entry."""
