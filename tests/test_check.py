@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -393,3 +394,26 @@ def test_remembered_results_follow_every_change(
     (checked_repo / ".ledger.toml").write_text("")
     (checked_repo / ".git" / "ledger-cache" / "check.pickle").write_bytes(b"not a pickle")
     assert run_ledger("check", cwd=checked_repo).code == 0
+
+
+OLD_CACHE = Path(__file__).parent / "data" / "flat_layout_cache"
+
+
+def test_a_cache_of_the_flat_layout_is_dropped_whole(repo: Path, run_ledger: LedgerRunner) -> None:
+    """The caches the flat package layout wrote (its pickles name `ledger_tool.model.Entry`) are
+    never half read: they are dropped, the commands answer as without them, and the files are
+    written again in the current format."""
+    for name in ("ERRORS.md", "JOURNAL.md", "TASKS.md"):
+        shutil.copy(OLD_CACHE / name, repo / name)
+    cache = repo / ".git" / "ledger-cache"
+    cache.mkdir()
+    for name in ("check.pickle", "listing.pickle"):
+        shutil.copy(OLD_CACHE / name, cache / name)
+        assert b"ledger_tool.model" in (cache / name).read_bytes() or name == "check.pickle"
+    listed = run_ledger("list", cwd=repo)
+    assert (listed.code, listed.stderr) == (0, "")
+    assert listed.stdout == "ERR-2026-11-20-001  ACTIVE    P0  api             boom\n"
+    assert run_ledger("check", cwd=repo).code == 0
+    for name in ("check.pickle", "listing.pickle"):
+        data = (cache / name).read_bytes()
+        assert b"ledger_tool.model\x94" not in data and b"ledger-cache " in data[:80], name

@@ -1,5 +1,10 @@
 """What the read commands remember between runs, in `.git/ledger-cache/`, never in the work
-tree.  Losing it only costs speed."""
+tree.  Losing it only costs speed.
+
+Each file starts with a stamp (FORMAT: the tool's version and the package layout), read before
+anything else and without importing a thing; a file of another version or layout, such as the
+flat layout's (0.1.0), is dropped whole rather than half understood.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,23 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ledger_tool import __version__
 from ledger_tool.files import store
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
     from ledger_tool.checks.run import BlockResult
     from ledger_tool.model.entry import Entry
+
+
+FORMAT = f"ledger-cache {__version__} subpackages"
+
+
+class _StampOnly(pickle.Unpickler):
+    """Reads the stamp, a plain string: a file that names any class or function is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not a stamp: {module}.{name}")
 
 
 class Memory:
@@ -33,7 +49,8 @@ class Memory:
         if self.path is not None and self.path.is_file():
             try:
                 with self.path.open("rb") as handle:
-                    loaded = pickle.load(handle)
+                    stamp = _StampOnly(handle).load()
+                    loaded = pickle.load(handle) if stamp == FORMAT else {}
                 data = loaded if isinstance(loaded, dict) else {}
             except Exception:  # a damaged cache is only a lost speed-up
                 data = {}
@@ -58,6 +75,7 @@ class Memory:
             with tempfile.NamedTemporaryFile(
                 dir=folder, prefix=f"{self.path.name}.{os.getpid()}.", suffix=_TEMP, delete=False
             ) as handle:
+                pickle.dump(FORMAT, handle, pickle.HIGHEST_PROTOCOL)
                 pickle.dump({k: v for k, v in data.items() if v}, handle, pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, self.path)
         except OSError:
