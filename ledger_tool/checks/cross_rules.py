@@ -110,7 +110,7 @@ def task_problems(
         if outline.is_hidden(m.start()):
             continue
         found.add(m.group(1))
-        yield from _task_problems(doc, entries, path, outline, m)
+        yield from _one_task(doc, entries, path, outline, m)
     for error_id, at in TasksFile(path, text, strict=False).headless():
         yield Problem(
             path,
@@ -123,7 +123,7 @@ def task_problems(
     yield from _unclaimed(doc, entries, path, outline, found, _TASKS)
 
 
-def _task_problems(
+def _one_task(
     doc: ErrorsFile, entries: dict[str, Facts], path: str, outline: Outline, task: re.Match[str]
 ) -> Iterable[Problem]:
     """LDG402 and LDG403: a task names an error, and is COMPLETE exactly when it is resolved
