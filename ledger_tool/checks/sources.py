@@ -1,11 +1,16 @@
-"""What `ledger check` reads: the working tree, or the index for the pre-commit hook."""
+"""What `ledger check` reads, and what it keeps between runs: the working tree, or the index for
+the pre-commit hook; the fix commits through git only when there are any to look up (gitpython
+is slow to import); per-block results and known commits in the cache (`files.cache`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ledger_tool.checks.run import Sources
+from ledger_tool.checks.problem import Problem
+from ledger_tool.checks.run import Sources, check
 from ledger_tool.exceptions import GitMissing, LedgerError
 from ledger_tool.files import store
 from ledger_tool.files.cache import Memory
@@ -15,6 +20,34 @@ if TYPE_CHECKING:
     import git
 
 NAMES = ("errors", "journal", "tasks")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `ledger check` found in a workspace."""
+
+    problems: list[Problem]
+    no_git: bool  # git is not on PATH: the files were checked, the fix commits were not
+
+
+def check_workspace(ws: Workspace, staged: bool) -> Checked | None:
+    """The problems of the ledger in the working tree (with `staged`, in the index; None when the
+    commit being made touches none of its files)."""
+    repo = Git(ws)
+    sources = load_sources(ws, repo, staged)
+    if sources is None:
+        return None
+    memory = Memory(ws, "check")
+    problems = check(
+        sources,
+        ws.config,
+        ws.tz,
+        lambda shas: repo.missing(shas, memory),
+        repo.shallow,
+        memory.blocks,
+    )
+    memory.save()
+    return Checked(problems, repo.no_git)
 
 
 class Git:

@@ -646,26 +646,14 @@ def check(
     if fix:
         _check_fix(ws)
         return
-    from ledger_tool.checks.run import check as run_checks
-    from ledger_tool.checks.sources import Git, load_sources
-    from ledger_tool.files.cache import Memory
+    from ledger_tool.checks.sources import check_workspace
 
-    repo = Git(ws)
     _recover(ws)
-    sources = load_sources(ws, repo, staged)
-    if sources is None:
+    checked = check_workspace(ws, staged)
+    if checked is None:
         return
-    memory = Memory(ws, "check")
-    problems = run_checks(
-        sources,
-        ws.config,
-        ws.tz,
-        lambda shas: repo.missing(shas, memory),
-        repo.shallow,
-        memory.blocks,
-    )
-    memory.save()
-    if repo.no_git:
+    problems = checked.problems
+    if checked.no_git:
         click.echo("ledger: warning: git is not on PATH, so fix commits were not checked", err=True)
     if as_json:
         _print_json([p.as_json() for p in problems])
@@ -681,43 +669,25 @@ def check(
 
 def _check_message(ws: Workspace, message_file: str) -> None:
     """The commit-msg hook: every ID in a Fixes:/Refs: trailer must name an error."""
-    from ledger_tool.files.errors_md import ErrorsFile
-    from ledger_tool.gitlink import gitio
+    from ledger_tool.checks import commit_msg
 
-    repo = gitio.open_repo(ws.root)
-    if repo is None:
-        raise LedgerError("--commit-msg needs a git repository")
-    trailers = gitio.trailer_ids(repo, message_file)
-    _hint_loose_lines(message_file, trailers)
-    if not any(trailers.values()):
-        return
-    text = gitio.staged_text(repo, ws.relative("errors"))
-    if text is None:
-        from ledger_tool.files import store
-
-        path = ws.path("errors")
-        text = store.read_text(path, ws.display("errors")) if path.is_file() else ""
-    from ledger_tool.checks.run import trailer_problems
-
-    unknown, resolved, active = trailer_problems(
-        ErrorsFile(ws.display("errors"), text, strict=False) if text else None, trailers
-    )
-    for error_id in resolved:
+    message = commit_msg.read_message(ws, message_file)
+    _hint_loose_lines(message.loose)
+    verdict = commit_msg.check_trailers(ws, message)
+    for error_id in verdict.resolved:
         click.echo(f"ledger: note: {error_id} is already resolved; keeping its record", err=True)
-    if unknown:
-        listed = " ".join(active) if active else "none"
+    if verdict.unknown:
+        listed = " ".join(verdict.active) if verdict.active else "none"
+        named = ", ".join(verdict.unknown)
         raise LedgerError(
-            f"the commit message names errors the ledger does not have ({', '.join(unknown)}); "
+            f"the commit message names errors the ledger does not have ({named}); "
             f"open errors: {listed}. Fix the ID (or open the error first with `ledger open`)"
         )
 
 
-def _hint_loose_lines(message_file: str, trailers: dict[str, list[str]]) -> None:
+def _hint_loose_lines(lines: list[str]) -> None:
     """Say which `Fixes:`/`Refs:` lines git does not read as trailers, so sync would ignore them."""
-    from ledger_tool.files import store
-    from ledger_tool.model.trailers import loose_lines
-
-    for line in loose_lines(store.read_text(Path(message_file), message_file), trailers):
+    for line in lines:
         click.echo(
             f"ledger: hint: `{line}` is not a trailer, so `ledger sync` will not record it: "
             "git reads trailers only from the message's last paragraph; to make it one, put it "

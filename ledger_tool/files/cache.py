@@ -20,7 +20,7 @@ from ledger_tool.files import store
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
-    from ledger_tool.checks.run import BlockResult
+    from ledger_tool.checks.entry_rules import BlockResult
     from ledger_tool.model.entry import Entry
 
 

@@ -502,7 +502,7 @@ class Ledger:
         return None
 
     def _fix_table(self, entries: list[Entry]) -> list[str]:
-        from ledger_tool.checks.run import expected_row, facts_of
+        from ledger_tool.checks.facts import expected_row, facts_of
 
         if self.errors.rows_at is None:
             return []
