@@ -130,15 +130,24 @@ _OWNED_HEADING = re.compile(
     rb"Resolved Errors|\d{4}-\d\d-\d\d \d\d:\d\d)"
 )
 _HEADING = re.compile(rb"^(#{1,6}) ")
+_FOOTER_RULE = re.compile(rb"^ {0,3}-{3,}\s*$")
 _MOVABLE = re.compile(rb"^(\s*|---\s*|\| ?ERR-.*|\|[-| ]*\|\s*)$")
 
 
 def _user_lines(data: bytes) -> list[bytes]:
-    """The lines of a file that the tool does not own, in order, without their line ends."""
+    """The lines of a file that the tool does not own, in order, without their line ends.  A
+    heading inside a fence or comment is no heading; a `---` after the last heading starts a
+    footer, which is the user's (new tasks go above it)."""
     kept: list[bytes] = []
     owned_level = 0
-    for line in data.splitlines():
-        heading = _HEADING.match(line)
+    lines = data.splitlines()
+    hidden = _hidden_lines(data)
+    headings = [i for i, line in enumerate(lines) if _HEADING.match(line) and i not in hidden]
+    last_heading = headings[-1] if headings else -1
+    for i, line in enumerate(lines):
+        if i > last_heading and _FOOTER_RULE.match(line) and i not in hidden:
+            owned_level = 0
+        heading = _HEADING.match(line) if i not in hidden else None
         if heading:
             level = len(heading.group(1))
             if owned_level and level <= owned_level:

@@ -217,6 +217,21 @@ def test_resolve_changes_only_its_own_task_or_refuses(
 # -- bullet 3: a block without Occurrences or Last Seen ----------------------------------------
 
 
+def test_open_refuses_to_put_its_task_above_a_task_without_a_heading(
+    two_errors: Path, run_ledger: LedgerRunner
+) -> None:
+    """A new task goes above the newest older task; when that one's heading is gone (a NUL in
+    front of it, here), where it starts cannot be told, and the new task would split it."""
+    path = two_errors / "TASKS.md"
+    path.write_text(path.read_text().replace(f"## TASK-{SECOND}\n", f"\0## TASK-{SECOND}\n"))
+    before = snapshot(two_errors)
+    line = _line_of(before["TASKS.md"].decode(), f"**Task ID**: TASK-{SECOND}")
+    result = run_ledger(*COMMANDS["open"], cwd=two_errors)
+    assert result.code == 1, result.stdout
+    assert result.stderr.startswith(f"ledger: TASKS.md:{line}: the task TASK-{SECOND} has no")
+    assert snapshot(two_errors) == before
+
+
 @pytest.mark.parametrize("field", ["Occurrences", "Last Seen"])
 @pytest.mark.parametrize(
     "command", ["seen", "resolve", "reopen", "note", "list", "show", "metrics", "report", "sync"]

@@ -131,18 +131,25 @@ class TasksFile:
         """The task of an error (its block and span), or None."""
         pattern = re.compile(_TASK_ID_LINE.format(id=re.escape(error_id)), re.M)
         for _, at in self._tasks(pattern):
-            start, end, own = self._bounds(at)
-            if not own:
-                raise ParseError(
-                    self.path,
-                    self.outline.line_number(at),
-                    f"the task TASK-{error_id} has no `## ` heading of its own (deleted by hand?); "
-                    f"put `## TASK-{error_id}` back on the line above its Task ID and run the "
-                    "command again",
-                    "LDG405",
-                )
+            start, end = self._own_span(error_id, at)
             return Block(self.text[start:end]), (start, end)
         return None
+
+    def _own_span(self, error_id: str, at: int) -> tuple[int, int]:
+        """The span of the task whose Task ID line is at `at`; a task without a heading of its
+        own is refused, since its start cannot be told (edit it, or put a task above it, and the
+        user's lines around it would be split)."""
+        start, end, own = self._bounds(at)
+        if not own:
+            raise ParseError(
+                self.path,
+                self.outline.line_number(at),
+                f"the task TASK-{error_id} has no `## ` heading of its own (deleted by hand?); "
+                f"put `## TASK-{error_id}` back on the line above its Task ID and run the "
+                "command again",
+                "LDG405",
+            )
+        return start, end
 
     def statuses(self) -> dict[str, str]:
         """The Status of every error's task, by error ID (one pass over the file)."""
@@ -161,7 +168,8 @@ class TasksFile:
         last = None
         for other, at in self._tasks(_ANY_TASK):  # tasks are newest first
             if other < error_id:
-                self._edits.append(splice.insert_before(self._span(at)[0], task, self.newline))
+                start = self._own_span(other, at)[0]
+                self._edits.append(splice.insert_before(start, task, self.newline))
                 return
             last = at
         if last is None:
