@@ -446,7 +446,7 @@ def _fmt(when: datetime | None) -> str:
 
 
 def _note_options(command: Callable[..., None]) -> Callable[..., None]:
-    from ledger_tool.model.fields import NOTE_FIELDS
+    from ledger_tool.model.vocabulary import NOTE_FIELDS
 
     for key, name in reversed(NOTE_FIELDS.items()):
         flag = "--" + key.replace("_", "-")
