@@ -53,6 +53,8 @@ class Figure:
 UPTIME = Figure(
     "uptime (no P0 episode)", "uptime (%)", lambda g: g["uptime_pct"], 2, None, 1, overall=True
 )
+# In the order the tables show them: Figure(terminal label, change label, read, decimals,
+# "too little data" flag, better)
 FIGURES = [
     Figure("failures (episodes started)", "failures", lambda g: g["failures"], 0, None, -1),
     Figure("failures per day", "failures per day", lambda g: g["daily_rate"], 3, "failures", -1),

@@ -2,6 +2,7 @@
 
 Takes the object `metrics.figures` returns and gives back text; the CLI prints it.  A figure
 resting on fewer than five cases carries a `*`, explained under the table as too little data.
+The figures, their labels and decimals are catalogue.py's, which the report shares.
 """
 
 from __future__ import annotations
