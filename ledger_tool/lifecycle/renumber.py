@@ -22,7 +22,7 @@ from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.files.wording import task_title
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.textcodec import decode
-from ledger_tool.model.vocabulary import ID_RE, next_free
+from ledger_tool.model.vocabulary import ID_RE, journal_ref, next_free
 from ledger_tool.workspace import Workspace
 
 
@@ -190,5 +190,5 @@ def _rename_journal(journal: JournalFile, old: str, new: str) -> None:
     """Point the journal's `|ERROR:old|` headings at `new`."""
     for span in journal.error_blocks.get(old, []):
         block = Block(journal.text[span[0] : span[1]])
-        block.set_heading(block.heading.replace(f"|ERROR:{old}|", f"|ERROR:{new}|"))
+        block.set_heading(block.heading.replace(journal_ref(old), journal_ref(new)))
         journal.replace(span, block)

@@ -17,6 +17,7 @@ from ledger_tool.model import history
 from ledger_tool.model.entry import read_entry
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import parse_file_time
+from ledger_tool.model.vocabulary import error_heading
 
 _EPISODE_EVENTS = (*history.STARTS, "resolved")
 
@@ -124,7 +125,7 @@ def merge_error(error_id: str, b: str, o: str, t: str, tz: tzinfo) -> str:
     sides = (Block(b), Block(o), Block(t))
     decided = _error_fields(sides, tz)
     status = (decided["Status"] or "").strip().upper()
-    heading = f"### {error_id}" + (" (RESOLVED)" if status == "RESOLVED" else "")
+    heading = error_heading(error_id, status == "RESOLVED")
     text = merge_block(sides, decided, heading, status)
     try:
         read_entry(error_id, Block(text), tz, "merged")

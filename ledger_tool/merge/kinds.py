@@ -24,6 +24,7 @@ from ledger_tool.merge.entries import Kind, Merged
 from ledger_tool.merge.error_block import merge_error
 from ledger_tool.merge.fields import Clash, pick
 from ledger_tool.merge.layout import Group, Parts, cut
+from ledger_tool.model.vocabulary import task_id
 
 _SUBHEADING = re.compile(r"^###[ \t][^\r\n]*", re.M)
 _TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
@@ -187,7 +188,7 @@ def _task_spans(doc: TasksFile) -> list[tuple[str, int, int]]:
     spans: dict[str, tuple[int, int]] = {}
     starts: set[int] = set()
     for error_id, start, end in doc.all_spans():
-        key = f"TASK-{error_id}"
+        key = task_id(error_id)
         if key in spans:
             continue
         if start in starts:
