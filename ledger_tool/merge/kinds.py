@@ -66,6 +66,7 @@ def _key_fields(block: str) -> dict[str, str]:
 
 
 def _first_line(raw: str | None) -> str:
+    """A field's first line, quoted and cut short: enough to tell two entries apart in a message."""
     text = decode(raw or "").strip().split("\n", 1)[0]
     return repr(text if len(text) <= 60 else text[:59] + "…")
 
