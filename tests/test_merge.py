@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ledger_tool.merge.driver import merge_file, merge_text
+from ledger_tool.merge.diff3 import merge_text
+from ledger_tool.merge.driver import merge_file
 from tests.conftest import LedgerRunner, git
 
 FILES = ("ERRORS.md", "JOURNAL.md", "TASKS.md")
@@ -530,7 +531,7 @@ def test_two_different_journal_entries_under_one_heading_are_both_kept() -> None
 
 def test_the_driver_knows_the_three_files_and_the_journal_archive() -> None:
     from ledger_tool.config import Config
-    from ledger_tool.merge.driver import kind_of
+    from ledger_tool.merge.kinds import kind_of
 
     config = Config(errors_file="docs/ERRORS.md")
     assert kind_of(config, "docs/ERRORS.md") == "errors"

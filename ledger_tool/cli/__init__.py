@@ -895,7 +895,7 @@ def renumber(old: str, new: str, as_json: bool) -> None:
         ledger renumber ERR-2026-11-20-001 ERR-2026-11-20-002
     """
     from ledger_tool.files import store
-    from ledger_tool.merge import driver
+    from ledger_tool.lifecycle import renumber as renumbering
 
     ws = _workspace()
     old, new = _normal_id(old), _normal_id(new)
@@ -910,9 +910,9 @@ def renumber(old: str, new: str, as_json: bool) -> None:
     except ValueError:
         taken = set()  # not an ID: the core says so
     with store.locked(ws.root):
-        ledger = driver.ledger_reading_duplicates(ws)
+        ledger = renumbering.ledger_reading_duplicates(ws)
         ledger.errors.check_key_fields()
-        done = driver.renumber(ledger, old, new, taken)
+        done = renumbering.renumber(ledger, old, new, taken)
         store.write_files(ws.root, done.changes)
     files = sorted(p.relative_to(ws.root).as_posix() for p in done.changes)
     where = "" if done.line is None else f" at {ws.display('errors')}:{done.line}"
@@ -938,14 +938,14 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
     entries conflicts, which then carries git's conflict markers.
     """
     from ledger_tool.files import store
-    from ledger_tool.merge import driver
+    from ledger_tool.merge import driver, kinds
 
     ws = _workspace()
     sides = {"base": base, "ours": ours, "theirs": theirs}
     base_text, ours_text, theirs_text = (
         store.read_text(file, f"{path} ({side})") for side, file in sides.items()
     )
-    kind = driver.kind_of(ws.config, path)
+    kind = kinds.kind_of(ws.config, path)
     url = _commit_url(ws) if kind == "errors" else ""
     outcome = driver.merge_file(kind, base_text, ours_text, theirs_text, path, ws.tz, url)
     if outcome.text is not None and outcome.text != ours_text:

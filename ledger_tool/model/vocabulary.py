@@ -1,12 +1,15 @@
-"""The ledger's words, each defined once: error and task IDs, severities, statuses, the heading
-of a block, the journal's mark of an error, and the `ledger note` fields.
+"""The ledger's words, each defined once: error and task IDs (and the next free number of a day),
+severities, statuses, the heading of a block, the journal's mark of an error, and the `ledger note`
+fields.
 
-Light on purpose (`re` and `enum` only): the command line reads it before anything heavy loads.
+Light on purpose (`re`, `enum`, `collections.abc` only): the command line reads it before anything
+heavy loads.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 # An error's ID: ERR-YYYY-MM-DD-NNN (three digits or more).
@@ -36,6 +39,13 @@ class Status(StrEnum):
 
 
 SEVERITIES = tuple(Severity)
+
+
+def next_free(day: str, used: Iterable[str]) -> str:
+    """The first ID of `day` past every number of that day in `used`."""
+    prefix = f"ERR-{day}-"
+    numbers = [int(i[len(prefix) :]) for i in used if i.startswith(prefix)]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def task_id(error_id: str) -> str:
