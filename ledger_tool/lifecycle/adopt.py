@@ -31,6 +31,8 @@ from ledger_tool.lifecycle.adopt_hand import (
     find_entries,
     guess_area,
 )
+from ledger_tool.lifecycle.numbering import numbers_named
+from ledger_tool.lifecycle.repair import fix_derived
 from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import Outline, scan
@@ -113,11 +115,11 @@ def adopt(ws: Workspace, has_commit: Callable[[str], bool]) -> Adoption:
     if not new:
         return result
     # newest first, as sections and table keep them: inserts at one place land in call order
-    for entry, block, link in sorted(new, key=lambda n: ledger._key(n[0]), reverse=True):
-        ledger.errors.put(entry.id, block, entry.status, ledger._key(entry))
-        ledger._row(entry, link)
+    for entry, block, link in sorted(new, key=lambda n: ledger.sort_key(n[0]), reverse=True):
+        ledger.errors.put(entry.id, block, entry.status, ledger.sort_key(entry))
+        ledger.put_row(entry, link)
     ledger.errors = ErrorsFile(display, ledger.errors.render())
-    result.actions += ledger.fix_derived()
+    result.actions += fix_derived(ledger)
     result.changes = ledger.changes()
     result.problems += _still_failing(ws, ledger, result.changes)
     return result
@@ -211,7 +213,7 @@ def _free_id(ledger: Ledger, error_id: str, taken: set[str]) -> str:
         return error_id
     day = error_id[4:14]
     used = {int(i[15:]) for i in {*ledger.errors.blocks, *taken} if i[4:14] == day}
-    used |= ledger._numbers_named(day)
+    used |= numbers_named(ledger, day)
     return f"ERR-{day}-{max(used) + 1:03d}"
 
 
@@ -361,14 +363,14 @@ def _from_journal(
         "Last Seen": format_time(max(e.at for e in events)),
         "Occurrences": "1",
         "Description": encode(description),
-        "Journal Entry": ledger._link_to(first.path, first.title),
+        "Journal Entry": ledger.link_to(first.path, first.title),
         "History": history.render_events(events),
     }
     if resolved:
         values["Resolved"] = format_time(events[-1].at)
         values["Resolution Time"] = format_duration(elapsed(start, events[-1].at))
     template = "error_resolved.md.j2" if resolved else "error_active.md.j2"
-    block = Block(ledger._render(template, values, id=error_id))
+    block = Block(ledger.render(template, values, id=error_id))
     entry = ledger.entry_from(error_id, block)
     where = f"{first.path.relative_to(ledger.ws.root).as_posix()}:{first.line}"
     result.actions.append(
