@@ -17,8 +17,10 @@ import mistune
 import pytest
 
 from ledger_tool.exceptions import LedgerError
-from ledger_tool.figures.chart import WeekCount, axis_top, svg
-from ledger_tool.figures.report import Cell, Table, heading_anchor, markdown_table, parse_week
+from ledger_tool.figures.cells import Cell, Table, markdown_table
+from ledger_tool.figures.chart import axis_top, svg
+from ledger_tool.figures.pages import heading_anchor
+from ledger_tool.figures.weeks import WeekCount, parse_week
 from tests.conftest import LedgerRunner, git
 from tests.test_metrics import _build, _metrics
 

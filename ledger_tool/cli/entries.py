@@ -136,7 +136,7 @@ def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> 
 
 
 def _note_options(command: Callable[..., None]) -> Callable[..., None]:
-    from ledger_tool.model.fields import NOTE_FIELDS
+    from ledger_tool.model.vocabulary import NOTE_FIELDS
 
     for key, name in reversed(NOTE_FIELDS.items()):
         flag = "--" + key.replace("_", "-")

@@ -103,7 +103,7 @@ def report(week: str, fmt: str, output: Path | None, force: bool) -> None:
         ledger report --week 2026-W46 --format html -o site/2026-W46.html
     """
     from ledger_tool.figures import pages
-    from ledger_tool.figures.report import parse_week
+    from ledger_tool.figures.weeks import parse_week
     from ledger_tool.files.ledger import read
 
     ws = workspace()

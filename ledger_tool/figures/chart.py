@@ -1,34 +1,18 @@
 """The report's chart: failures per ISO week over the last weeks, as a Mermaid `xychart-beta`
 block (which GitHub draws) and as SVG geometry for the HTML page (computed here, drawn by the
-template).  Pure, like report.py, which gathers the series.
+template).  Pure; weeks.py counts the series it draws.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 
-from ledger_tool.figures.metrics import episodes
-from ledger_tool.model.entry import Entry
+from ledger_tool.figures.weeks import WeekCount
 
-WEEKS = 8
 WIDTH, HEIGHT = 720, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, WIDTH - 16, 40, HEIGHT - 44  # the plot area
 BAR_SHARE = 0.6  # of each week's slot
-
-
-@dataclass(frozen=True)
-class WeekCount:
-    label: str  # W47
-    monday: date
-    p0: int
-    p1: int
-
-    @property
-    def total(self) -> int:
-        return self.p0 + self.p1
 
 
 @dataclass(frozen=True)
@@ -59,27 +43,6 @@ class Svg:
     weeks: list[Label]  # under each bar
     days: list[Label]  # the week's Monday, under its label
     ticks: list[Label]  # y axis: the value, at the height of its grid line
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def weekly_failures(
-    entries: Iterable[Entry], monday: date, until: datetime, weeks: int = WEEKS
-) -> list[WeekCount]:
-    """Failures (episodes started) per ISO week, P0 and P1, for the `weeks` weeks ending with the
-    week of `monday`, counted up to `until`."""
-    first = monday - timedelta(weeks=weeks - 1)
-    counts = {first + timedelta(weeks=i): [0, 0] for i in range(weeks)}
-    for entry in entries:
-        for ep in episodes(entry):
-            week = monday_of(ep.start.astimezone(until.tzinfo).date())
-            if ep.start < until and week in counts:
-                counts[week][ep.severity != "P0"] += 1
-    return [
-        WeekCount(f"W{day.isocalendar()[1]:02d}", day, p0, p1) for day, (p0, p1) in counts.items()
-    ]
 
 
 def axis_top(peak: int) -> tuple[int, int]:

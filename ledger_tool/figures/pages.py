@@ -17,18 +17,10 @@ from frontmatter.default_handlers import YAMLHandler
 
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.figures import chart
-from ledger_tool.figures.report import (
-    Cell,
-    Report,
-    build,
-    heading_anchor,
-    markdown_cell,
-    markdown_table,
-    markdown_text,
-    usable,
-    week_bounds,
-    week_label,
-)
+from ledger_tool.figures.catalogue import usable
+from ledger_tool.figures.cells import Cell, markdown_cell, markdown_table, markdown_text
+from ledger_tool.figures.report import Report, build
+from ledger_tool.figures.weeks import week_bounds, week_label
 from ledger_tool.files import store
 from ledger_tool.files.templates import render_page
 
@@ -98,6 +90,12 @@ def _relative(
 
 def _link(target: Path, folder: Path) -> str:
     return Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
+
+
+def heading_anchor(title: str) -> str:
+    """The anchor GitHub gives a heading (`ERR-2026-11-20-001 (RESOLVED)` ->
+    `err-2026-11-20-001-resolved`)."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
 
 
 def anchors(ledger: Ledger, folder: Path) -> dict[str, str]:

@@ -2,51 +2,19 @@
 
 Takes the object `metrics.figures` returns and gives back text; the CLI prints it.  A figure
 resting on fewer than five cases carries a `*`, explained under the table as too little data.
+The figures, their labels and decimals are catalogue.py's, which the report shares.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ledger_tool.figures.catalogue import BY_SEVERITY, MARK, UPTIME, Figure, number
 from ledger_tool.figures.metrics import SEVERITIES
 from ledger_tool.markdown.textcodec import encode
 
-Cell = Callable[[dict[str, Any]], str]
-MARK = "*"
 MAX_OPEN_SHOWN = 20  # the oldest; the rest are counted
-
-
-def _hours(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
-def _rate(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
-
-
-def _recurrence(group: dict[str, Any]) -> str:
-    rec = group["recurrence"]
-    if rec["rate"] is None:
-        return "-"
-    return f"{rec['regressed']}/{rec['resolved']} {rec['rate'] * 100:.0f}%"
-
-
-# (label, the "too little data" flag that marks it (counts are exact: never), how to show it)
-ROWS: list[tuple[str, str | None, Cell]] = [
-    ("failures (episodes started)", None, lambda g: str(g["failures"])),
-    ("failures per day", "failures", lambda g: _rate(g["daily_rate"])),
-    ("time to resolve: n", None, lambda g: str(g["ttr"]["n"])),
-    ("  p50 (h)", "ttr", lambda g: _hours(g["ttr"]["p50_hours"])),
-    ("  p90 (h)", "ttr", lambda g: _hours(g["ttr"]["p90_hours"])),
-    ("  mean = MTTR (h)", "ttr", lambda g: _hours(g["ttr"]["mean_hours"])),
-    ("MTBF (h)", "failures", lambda g: _hours(g["mtbf_hours"])),
-    ("MTBSI (h)", "failures", lambda g: _hours(g["mtbsi_hours"])),
-    ("recurrence (regressed/resolved)", "recurrence", _recurrence),
-    ("reopen/regression events", None, lambda g: str(g["recurrence"]["reopen_events"])),
-    ("sightings per day", None, lambda g: _rate(g["sightings"]["per_day"])),
-]
 
 
 def _stamp(iso: str) -> str:
@@ -65,18 +33,18 @@ def _grid(rows: list[list[str]], align: str) -> list[str]:
     ]
 
 
-def _cell(group: dict[str, Any], flag: str | None, show: Cell) -> str:
-    text = show(group)
-    little = flag is not None and group["too_little_data"][flag] and text != "-"
+def _cell(group: dict[str, Any], figure: Figure) -> str:
+    text = figure.text(group)
+    little = figure.too_little(group) and text != "-"
     return text + (MARK if little else " ")
 
 
 def _figures(data: dict[str, Any]) -> list[str]:
     groups = [data] + [data["by_severity"][s] for s in SEVERITIES]
     rows = [["", "all ", *(f"{s} " for s in SEVERITIES)]]
-    rows += [[label] + [_cell(g, flag, show) for g in groups] for label, flag, show in ROWS]
+    rows += [[figure.label] + [_cell(g, figure) for g in groups] for figure in BY_SEVERITY]
     marked = any(cell.endswith(MARK) for row in rows for cell in row)
-    rows.append(["uptime (no P0 episode)", f"{data['uptime_pct']:.2f}% ", "", ""])
+    rows.append([UPTIME.label, UPTIME.text(data) + "% ", "", ""])
     note = (
         [f"{MARK} too little data (fewer than 5 cases): an anecdote, not a trend"] if marked else []
     )
@@ -95,7 +63,7 @@ def _areas(data: dict[str, Any]) -> list[str]:
         [
             encode(area),  # user text: one line, no terminal escapes
             str(dist["by_area"].get(area, 0)),
-            _hours(dist["ttr_p50_hours_by_area"].get(area)),
+            number(dist["ttr_p50_hours_by_area"].get(area), 2),
         ]
         for area in areas
     ]
@@ -114,7 +82,7 @@ def _backlog(data: dict[str, Any]) -> list[str]:
         return ["", f"open at {until}: none"]
     shown = data["open"][:MAX_OPEN_SHOWN]
     rows = [[f"open at {until}", "severity", "area", "age (h)"]]
-    rows += [[o["id"], o["severity"], encode(o["area"]), _hours(o["age_hours"])] for o in shown]
+    rows += [[o["id"], o["severity"], encode(o["area"]), number(o["age_hours"], 2)] for o in shown]
     more = len(data["open"]) - len(shown)
     tail = [f"... and {more} more, younger (--json lists them all)"] if more else []
     return ["", *_grid(rows, "lllr"), *tail]

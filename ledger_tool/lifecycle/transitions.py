@@ -22,9 +22,9 @@ from ledger_tool.markdown.textcodec import encode, markdown_link
 from ledger_tool.model import history
 from ledger_tool.model.commits import Fix, GitFacts
 from ledger_tool.model.entry import Entry, events_of
-from ledger_tool.model.fields import NOTE_FIELDS
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import elapsed, format_duration, format_time
+from ledger_tool.model.vocabulary import NOTE_FIELDS
 
 SEVERITIES = ("P0", "P1")
 

@@ -1,0 +1,82 @@
+"""What happened to which error in the report's week: the tables of the errors opened, resolved
+(with the time it took and the fix) and regressed or reopened, each row linked to its entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from ledger_tool.figures.cells import Cell, Table, safe_href, summary
+from ledger_tool.figures.metrics import episodes
+from ledger_tool.model.entry import Entry, events_of
+from ledger_tool.model.history import Event
+from ledger_tool.model.timefmt import elapsed, format_duration, format_time
+
+_ABOUT = ("Severity", "Area", "Description")
+# by kind of event: the table's header, its columns (as Table has them), its empty sentence
+_HAPPENED = {
+    "opened": (("ID", "Opened", *_ABOUT), "llllw", "No error was opened this week."),
+    "resolved": (
+        ("ID", "Resolved", "Time to resolve", "Fix", *_ABOUT),
+        "llrlllw",
+        "No error was resolved this week.",
+    ),
+    "regressed": (
+        ("ID", "When", "What", *_ABOUT),
+        "llwllw",
+        "No error regressed or was reopened this week.",
+    ),
+}
+Rows = dict[str, list[tuple[datetime, tuple[Cell, ...]]]]
+
+
+def _fix_cell(event: Event, commit_url: str) -> Cell:
+    if not event.commit:
+        return Cell("-")
+    return Cell(event.commit[:7], safe_href(commit_url.replace("{sha}", event.commit)))
+
+
+def _event_rows(
+    entries: Iterable[Entry], since: datetime, until: datetime, anchors: Mapping[str, str], url: str
+) -> Rows:
+    rows: Rows = {kind: [] for kind in _HAPPENED}
+    for entry in entries:
+        events = events_of(entry)
+        took = {ep.end: elapsed(ep.start, ep.end) for ep in episodes(entry, events) if ep.end}
+        head = (Cell(entry.id, anchors.get(entry.id, "")),)
+        about = (Cell(entry.severity), Cell(entry.area), Cell(summary(entry.description)))
+        for event in events:
+            if not since <= event.at < until:
+                continue
+            when = Cell(format_time(event.at))
+            if event.kind == "opened":
+                rows["opened"].append((event.at, (*head, when, *about)))
+            elif event.kind == "resolved" and event.at in took:
+                spent = Cell(format_duration(took[event.at]))
+                rows["resolved"].append(
+                    (event.at, (*head, when, spent, _fix_cell(event, url), *about))
+                )
+            elif event.kind in ("reopened", "regressed"):
+                how = event.kind + (f": {event.note}" if event.note else "")
+                if event.kind == "regressed" and event.commit:
+                    how += f" at {event.commit[:7]}"
+                rows["regressed"].append((event.at, (*head, when, Cell(how), *about)))
+    return rows
+
+
+def happened_tables(
+    entries: list[Entry], since: datetime, until: datetime, anchors: Mapping[str, str], url: str
+) -> dict[str, Table]:
+    """The opened, resolved and regressed tables of [since, until), in time order; `anchors`
+    links each ID to its entry, `url` is the commit page pattern (`...{sha}`)."""
+    found = _event_rows(entries, since, until, anchors, url)
+    return {
+        kind: Table(
+            header,
+            [cells for _, cells in sorted(found[kind], key=lambda row: (row[0], row[1][0].text))],
+            columns,
+            empty,
+        )
+        for kind, (header, columns, empty) in _HAPPENED.items()
+    }
