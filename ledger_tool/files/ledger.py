@@ -19,17 +19,18 @@ from pathlib import Path
 
 from ledger_tool.exceptions import LedgerError, ParseError
 from ledger_tool.files import store
-from ledger_tool.files.errors_md import ID_RE, ErrorsFile
+from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.markdown.block import Block, Slot, layout_of
 from ledger_tool.markdown.textcodec import encode
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
+from ledger_tool.model.vocabulary import ID_PATTERN, ID_RE
 from ledger_tool.workspace import Workspace
 
 JOURNAL_HEADING = re.compile(
-    r"^ {0,3}### +(?P<title>[^\n]*?\|ERROR:(?P<id>ERR-\d{4}-\d\d-\d\d-\d{3,})\|)[ \t]*\r?$", re.M
+    rf"^ {{0,3}}### +(?P<title>[^\n]*?\|ERROR:(?P<id>{ID_PATTERN})\|)[ \t]*\r?$", re.M
 )
 
 

@@ -15,6 +15,7 @@ from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.textcodec import encode
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_time
+from ledger_tool.model.vocabulary import task_id
 
 # Error fields the task mirrors under the same name.
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
@@ -98,14 +99,14 @@ def journal_link(ledger: Ledger, error_id: str) -> str:
 def new_task(ledger: Ledger, error_id: str, description: str, severity: str, impact: str) -> None:
     """The task that opening an error adds."""
     task = {
-        "Task ID": f"TASK-{error_id}",
+        "Task ID": task_id(error_id),
         "Title": wording.task_title(description),
         "Status": "IN_PROGRESS",
         "Priority": wording.PRIORITY[severity],
         "Error ID": error_id,
         "Impact": encode(impact),
     }
-    ledger.tasks.add(error_id, ledger.render("task.md.j2", task, task_id=f"TASK-{error_id}"))
+    ledger.tasks.add(error_id, ledger.render("task.md.j2", task, task_id=task_id(error_id)))
 
 
 def task_status(ledger: Ledger, error_id: str, entry: Entry, values: dict[str, str]) -> None:
@@ -114,13 +115,13 @@ def task_status(ledger: Ledger, error_id: str, entry: Entry, values: dict[str, s
     found = ledger.tasks.task(error_id)
     if found is None:
         task = {
-            "Task ID": f"TASK-{error_id}",
+            "Task ID": task_id(error_id),
             "Title": wording.task_title(entry.description),
             "Priority": wording.PRIORITY.get(entry.severity, "HIGH"),
             "Error ID": error_id,
             **values,
         }
-        ledger.tasks.add(error_id, ledger.render("task.md.j2", task, task_id=f"TASK-{error_id}"))
+        ledger.tasks.add(error_id, ledger.render("task.md.j2", task, task_id=task_id(error_id)))
         return
     block, span = found
     ledger.shape(block, "task.md.j2", values, complete=False)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from ledger_tool.files import store
 from ledger_tool.files.errors_md import ErrorsFile
-from ledger_tool.files.journal_md import ERROR_REF
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.lifecycle.journal_tasks import journal_investigation, task_status
 from ledger_tool.markdown.block import Block
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_time
+from ledger_tool.model.vocabulary import ERROR_REF, RESOLVED_MARK, error_heading
 
 
 def fix_derived(ledger: Ledger) -> list[str]:
@@ -62,8 +62,7 @@ def _fix_placement(ledger: Ledger) -> list[str]:
         if move is None:
             break
         entry, block = move
-        heading = f"### {entry.id}{' (RESOLVED)' if entry.status == 'resolved' else ''}"
-        block.set_heading(heading)
+        block.set_heading(error_heading(entry.id, entry.status == "resolved"))
         ledger.errors.put(entry.id, block, entry.status, ledger.sort_key(entry), relocate=True)
         ledger.errors = ErrorsFile(ledger.errors.path, ledger.errors.render())
         changes.append(f"{ledger.errors.path}: moved {entry.id} to its place in {entry.status}")
@@ -80,7 +79,9 @@ def _misplaced(ledger: Ledger) -> tuple[Entry, Block] | None:
             status = doc.field_value(error_id, "Status").upper()
             resolved = status == "RESOLVED"
             marked = (
-                doc.text[ref.start : doc.text.find("\n", ref.start)].rstrip().endswith("(RESOLVED)")
+                doc.text[ref.start : doc.text.find("\n", ref.start)]
+                .rstrip()
+                .endswith(RESOLVED_MARK.strip())
             )
             key = doc.field_value(error_id, "Resolved" if resolved else "First Seen"), error_id
             out_of_order = previous is not None and key > previous

@@ -24,9 +24,7 @@ from ledger_tool.model.commits import Fix, GitFacts
 from ledger_tool.model.entry import Entry, events_of
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import elapsed, format_duration, format_time
-from ledger_tool.model.vocabulary import NOTE_FIELDS
-
-SEVERITIES = ("P0", "P1")
+from ledger_tool.model.vocabulary import NOTE_FIELDS, SEVERITIES, error_heading
 
 
 def open_error(
@@ -223,7 +221,7 @@ def resolve(
         values["Fix Commit"] = fix.sha
         values["Code Changes"] = wording.code_changes(fix.files)
         link = markdown_link(fix.sha[:7], fix.url)
-    block.set_heading(f"### {error_id} (RESOLVED)")
+    block.set_heading(error_heading(error_id, resolved=True))
     ledger.shape(block, "error_resolved.md.j2", values, complete=True)
     resolved = ledger.entry_from(error_id, block)
     ledger.errors.put(error_id, block, "resolved", ledger.sort_key(resolved))
@@ -267,7 +265,7 @@ def _reactivate(
     reason: str = "",
 ) -> Entry:
     values = {**_counts(entry, block), "Status": "ACTIVE", "Fix Commit": "", **values}
-    block.set_heading(f"### {entry.id}")
+    block.set_heading(error_heading(entry.id, resolved=False))
     block.remove("Resolved")
     block.remove("Resolution Time")
     ledger.shape(block, "error_active.md.j2", values, complete=True)
