@@ -62,7 +62,7 @@ _HEADING = re.compile(r"^### (?P<title>.*\|ERROR:(?P<id>ERR-[0-9-]+)\|)[ \t]*$",
 
 
 def _link(target: str, heading: str) -> str:
-    """As `Ledger._link_to` for a target in the repository's top folder."""
+    """As `Ledger.link_to` for a target in the repository's top folder."""
     anchor = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
     return f"[{target}]({target}#{anchor})"
 
@@ -444,7 +444,7 @@ class Writer:
         return render(self.root, template, values, **context)
 
     def _shape(self, block: Block, template: str, values: dict[str, str], complete: bool) -> None:
-        """Mirror of `Ledger._shape`: set fields, add missing ones where the template puts them."""
+        """Mirror of `Ledger.shape`: set fields, add missing ones where the template puts them."""
         missing = [name for name, raw in values.items() if not block.replace(name, raw)]
         if not missing and not complete:
             return
@@ -491,7 +491,7 @@ class Writer:
                 state.block.replace("Journal Entry", new)
 
     def _journal_link(self, error_id: str) -> str:
-        """As `Ledger._journal_link`: the first entry in JOURNAL.md, else in the archive, else
+        """As `lifecycle.journal_tasks.journal_link`: the first entry in JOURNAL.md, else in the archive, else
         the resolution entry that `resolve` is about to add."""
         for entry in self.window:
             if entry.error_id == error_id:

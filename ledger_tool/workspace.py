@@ -77,19 +77,6 @@ class Workspace:
             "repository, relative to its top"
         )
 
-    def refuse_during_git_operation(self) -> None:
-        """Refuse to write while git is stopped in a rebase, merge, cherry-pick or revert (or
-        holds conflicts): a ledger change then would be mixed into the operation's result."""
-        if store.git_dir(self.root) is None:
-            return
-        from ledger_tool.gitlink import gitstate
-
-        busy = gitstate.operation_going_on(self.root, os.environ.get("LEDGER_HOOK"))
-        conflicts = gitstate.unmerged_paths(self.root)
-        if busy is None and not conflicts:
-            return
-        raise LedgerError(_operation_advice(busy, conflicts))
-
     def path(self, name: str) -> Path:
         """The path of the `errors`, `journal` or `tasks` file."""
         return self.root / str(getattr(self.config, f"{name}_file"))
@@ -112,20 +99,3 @@ class Workspace:
         """The path of the `errors`, `journal` or `tasks` file from the repository's top, as
         git names it."""
         return self.path(name).resolve().relative_to(self.root.resolve()).as_posix()
-
-
-def _operation_advice(busy: str | None, conflicts: list[str]) -> str:
-    """What to do before the ledger can be written, as one message."""
-    shown = ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else "")
-    if busy is None:
-        return (
-            f"the index holds conflicts ({shown}); resolve them and `git add` the files, then "
-            "run this command again; nothing was written"
-        )
-    verbs = f"`git {busy} --continue` (or `git {busy} --abort`)"
-    if conflicts:
-        return (
-            f"a {busy} stopped on a conflict ({shown}); resolve the conflicts, `git add` the "
-            f"files and run {verbs}, then run this command again; nothing was written"
-        )
-    return f"a {busy} is in progress; finish it with {verbs}, then run this command again; nothing was written"

@@ -78,7 +78,11 @@ def _bare_config(folder: Path) -> bool:
 
 
 def git_dir(root: Path) -> Path | None:
-    """The repository's git directory (following a worktree's `.git` file), if any."""
+    """The repository's git directory (following a worktree's `.git` file), if any.
+
+    Read here, without git, though only gitlink/ asks git anything: it is where the lock's
+    work files and the cache live, and finding them must not start git (or load gitpython) on
+    the hook path and in read commands."""
     dot = root / ".git"
     if dot.is_dir():
         return dot
@@ -167,6 +171,14 @@ def recover(root: Path) -> None:
         leftover.unlink()
     for leftover in folder.glob("*.tmp"):
         leftover.unlink()
+
+
+def finish_interrupted(root: Path) -> None:
+    """Finish or discard a write that a crash interrupted, before a command reads the files:
+    taking the lock does it, and the usual case (nothing left behind) takes no lock."""
+    if interrupted(root):
+        with locked(root):
+            pass
 
 
 def read_text(path: Path, display: str) -> str:

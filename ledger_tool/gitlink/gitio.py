@@ -1,5 +1,7 @@
 """The one module that asks git anything, through gitpython.
 
+`RepoFacts` answers what the lifecycle asks (`GitFacts`, model/commits.py); the functions serve
+the checks and the hooks, which read the index and the trailers of a message being written.
 Every value that comes from a user, a log or a commit is passed after `--` or as a validated object
 name, never where git could read it as an option.
 """
@@ -10,14 +12,15 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from ledger_tool.exceptions import GitMissing, LedgerError
 from ledger_tool.files.wording import UNSHALLOW
 from ledger_tool.gitlink import gitstate
 from ledger_tool.model import trailers
+from ledger_tool.model.commits import Fix, TrailerCommit, page_pattern
 
 try:
     import git
@@ -30,20 +33,6 @@ except ImportError:  # gitpython runs git once on import and refuses to load wit
 
 _REV = re.compile(r"[^\s-][^\s]*")
 GitError = git.GitCommandError  # for modules that call git themselves (hooks)
-
-
-@dataclass(frozen=True)
-class FileChange:
-    path: str
-    added: int
-    deleted: int
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    subject: str
-    files: list[FileChange] | None  # None: a shallow clone lacks its parent, so it cannot tell
 
 
 def open_repo(root: Path) -> git.Repo | None:
@@ -78,34 +67,6 @@ def _resolve(repo: git.Repo, rev: str) -> git.Commit:
     return repo.commit(sha)
 
 
-def commit_info(repo: git.Repo, rev: str) -> CommitInfo:
-    """A commit's full SHA, subject and the files it changed with their +/- line counts."""
-    commit = _resolve(repo, rev)
-    files = None
-    if not missing_commits(repo, [p.hexsha for p in commit.parents]):
-        files = [
-            FileChange(path, int(counts.get("insertions", 0)), int(counts.get("deletions", 0)))
-            for path, counts in ((str(p), c) for p, c in commit.stats.files.items())
-        ]
-    message = commit.message if isinstance(commit.message, str) else commit.message.decode()
-    return CommitInfo(commit.hexsha, message.strip().split("\n", 1)[0], files)
-
-
-def contains(repo: git.Repo, fix: str, rev: str) -> bool | None:
-    """True when revision `rev` includes commit `fix` (so a sighting there is a regression);
-    None when a shallow clone lacks the history that would tell."""
-    target = _resolve(repo, rev)
-    if missing_commits(repo, [fix]):
-        # not in a full clone: the code seen cannot contain it; a shallow one may just lack it
-        return None if is_shallow(repo) else False
-    fixed = repo.commit(fix)
-    if fixed == target or repo.is_ancestor(fixed, target):
-        return True
-    if repo.is_ancestor(target, fixed) or not _history_cut(repo, target.hexsha):
-        return False
-    return None
-
-
 def _history_cut(repo: git.Repo, sha: str) -> bool:
     """True when the history of `sha` reaches a commit whose parents a shallow clone lacks."""
     shallow = Path(repo.common_dir, "shallow")
@@ -113,27 +74,6 @@ def _history_cut(repo: git.Repo, sha: str) -> bool:
         return False
     cut = set(shallow.read_text(encoding="ascii", errors="replace").split())
     return bool(cut & set(repo.git.rev_list(sha, "--").split()))
-
-
-def rev_sha(repo: git.Repo, rev: str) -> str:
-    return _resolve(repo, rev).hexsha
-
-
-def numbers_on_branches(repo: git.Repo, path: str, day: str) -> set[int]:
-    """Numbers NNN of `ERR-<day>-NNN` block headings and table rows in `path` at every local and
-    remote-tracking branch tip."""
-    tips = _tips(repo)
-    if not tips:
-        return set()
-    try:
-        out = repo.git.grep(
-            "--no-color", "-h", "-o", "-E", "-e", f"^(### |[|] )ERR-{day}-[0-9]+", *tips, "--", path
-        )
-    except git.GitCommandError as exc:
-        if exc.status == 1:  # no match anywhere
-            return set()
-        raise
-    return {int(line.rsplit("-", 1)[1]) for line in out.splitlines() if line}
 
 
 def _tips(repo: git.Repo) -> list[str]:
@@ -206,66 +146,132 @@ def trailer_ids(repo: git.Repo, message_file: str) -> dict[str, list[str]]:
     return trailers.parse(repo.git.interpret_trailers("--parse", "--", message_file))
 
 
-@dataclass(frozen=True)
-class TrailerCommit:
-    """A commit whose message carries `Fixes:` or `Refs:` trailers."""
-
-    sha: str
-    when: datetime
-    subject: str
-    fixes: tuple[str, ...]
-    refs: tuple[str, ...]
-    reverts: tuple[str, ...] = ()  # the commits a `git revert` commit reverts
-
-
 _REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40})\b", re.M)
 
 
-def trailer_commits(repo: git.Repo) -> list[TrailerCommit]:
-    """Commits reachable from HEAD (merge commits and every commit a merge brought in included)
-    with `Fixes:`/`Refs:` trailers naming errors, or made by `git revert`, oldest first."""
-    if not repo.head.is_valid():
-        return []
-    fmt = (
-        "%H%x00%ct%x00%s%x00%(trailers:key=Fixes,valueonly,separator=%x2C)"
-        "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x00%b%x1e"
-    )
-    out = repo.git.log(
-        "--reverse",
-        "-E",
-        "-i",
-        "--grep=^(fixes|refs)[[:space:]]*:",
-        "--grep=^This reverts commit [0-9a-f]{40}",
-        f"--format={fmt}",
-        "HEAD",
-        "--",
-    )
-    commits = []
-    for record in out.split("\x1e"):
-        fields = record.strip("\n").split("\x00")
-        if len(fields) != 6:
-            continue
-        sha, stamp, subject, fixes, refs, body = fields
-        commits.append(
-            TrailerCommit(
-                sha,
-                datetime.fromtimestamp(int(stamp), tz=UTC),
-                subject,
-                trailers.ids(fixes),
-                trailers.ids(refs),
-                tuple(dict.fromkeys(_REVERTS.findall(body))),
+class RepoFacts:
+    """`GitFacts` (model/commits.py) answered by the repository at hand, and the few facts more
+    that the command line gathers before a change: numbers taken on branches, trailer commits."""
+
+    def __init__(self, repo: git.Repo, configured_url: str) -> None:
+        self.repo = repo
+        self._configured_url = configured_url  # `commit_url` of .ledger.toml, "" for none
+
+    @classmethod
+    def open(cls, root: Path, configured_url: str) -> RepoFacts | None:
+        """The facts of the repository at `root`, or None when `root` is not in a work tree."""
+        repo = open_repo(root)
+        return None if repo is None else cls(repo, configured_url)
+
+    @cached_property
+    def page(self) -> str:
+        """The commit page pattern links use: the configured one, else the origin's web host's."""
+        return page_pattern(self._configured_url or commit_url_pattern(self.repo))
+
+    def fix(self, rev: str) -> Fix:
+        """A commit's full SHA, subject, the files it changed with their +/- line counts (None
+        when a shallow clone lacks a parent to compare with) and its page."""
+        commit = _resolve(self.repo, rev)
+        files = None
+        if not missing_commits(self.repo, [p.hexsha for p in commit.parents]):
+            files = tuple(
+                (path, int(counts.get("insertions", 0)), int(counts.get("deletions", 0)))
+                for path, counts in ((str(p), c) for p, c in commit.stats.files.items())
             )
+        message = commit.message if isinstance(commit.message, str) else commit.message.decode()
+        url = self.page.replace("{sha}", commit.hexsha) if self.page else ""
+        return Fix(commit.hexsha, message.strip().split("\n", 1)[0], files, url)
+
+    def sha(self, rev: str) -> str:
+        return _resolve(self.repo, rev).hexsha
+
+    def contains(self, rev: str, sha: str) -> bool | None:
+        """True when revision `rev` includes commit `sha` (so a sighting there is a regression);
+        None when a shallow clone lacks the history that would tell."""
+        repo = self.repo
+        target = _resolve(repo, rev)
+        if missing_commits(repo, [sha]):
+            # not in a full clone: the code seen cannot contain it; a shallow one may just lack it
+            return None if is_shallow(repo) else False
+        fixed = repo.commit(sha)
+        if fixed == target or repo.is_ancestor(fixed, target):
+            return True
+        if repo.is_ancestor(target, fixed) or not _history_cut(repo, target.hexsha):
+            return False
+        return None
+
+    def orphaned(self, sha: str) -> bool | None:
+        """True when no branch or tag contains the commit any more (it was amended or rebased
+        away), or the repository does not have it; None when a shallow clone does not have it
+        (it may lie beyond the clone's history).  A commit the clone has came with the refs that
+        hold it."""
+        if missing_commits(self.repo, [sha]):
+            return None if is_shallow(self.repo) else True
+        out = self.repo.git.for_each_ref(
+            "--count=1", f"--contains={sha}", "refs/heads", "refs/remotes", "refs/tags"
         )
-    return commits
+        return not out.strip()
+
+    def has_commit(self, sha: str) -> bool:
+        """True when the repository has commit `sha` (adopt links only the fixes it has)."""
+        return not missing_commits(self.repo, [sha])
+
+    def numbers_on_branches(self, path: str, day: str) -> set[int]:
+        """Numbers NNN of `ERR-<day>-NNN` block headings and table rows in `path` at every local
+        and remote-tracking branch tip."""
+        tips = _tips(self.repo)
+        if not tips:
+            return set()
+        pattern = f"^(### |[|] )ERR-{day}-[0-9]+"
+        try:
+            out = self.repo.git.grep(
+                "--no-color", "-h", "-o", "-E", "-e", pattern, *tips, "--", path
+            )
+        except git.GitCommandError as exc:
+            if exc.status == 1:  # no match anywhere
+                return set()
+            raise
+        return {int(line.rsplit("-", 1)[1]) for line in out.splitlines() if line}
+
+    def is_shallow(self) -> bool:
+        return is_shallow(self.repo)
+
+    def trailer_commits(self) -> list[TrailerCommit]:
+        """Commits reachable from HEAD (merge commits and every commit a merge brought in
+        included) with `Fixes:`/`Refs:` trailers naming errors, or made by `git revert`, oldest
+        first."""
+        if not self.repo.head.is_valid():
+            return []
+        fmt = (
+            "%H%x00%ct%x00%s%x00%(trailers:key=Fixes,valueonly,separator=%x2C)"
+            "%x00%(trailers:key=Refs,valueonly,separator=%x2C)%x00%b%x1e"
+        )
+        out = self.repo.git.log(
+            "--reverse",
+            "-E",
+            "-i",
+            "--grep=^(fixes|refs)[[:space:]]*:",
+            "--grep=^This reverts commit [0-9a-f]{40}",
+            f"--format={fmt}",
+            "HEAD",
+            "--",
+        )
+        return [_trailer_commit(fields) for fields in _records(out)]
 
 
-def is_orphaned(repo: git.Repo, sha: str) -> bool | None:
-    """True when no branch or tag contains the commit any more (it was amended or rebased away),
-    or the repository does not have it; None when a shallow clone does not have it (it may lie
-    beyond the clone's history).  A commit the clone has came with the refs that hold it."""
-    if missing_commits(repo, [sha]):
-        return None if is_shallow(repo) else True
-    out = repo.git.for_each_ref(
-        "--count=1", f"--contains={sha}", "refs/heads", "refs/remotes", "refs/tags"
+def _records(log: str) -> list[list[str]]:
+    """The six fields of each record `trailer_commits` asked `git log` for."""
+    fields = (record.strip("\n").split("\x00") for record in log.split("\x1e"))
+    return [found for found in fields if len(found) == 6]
+
+
+def _trailer_commit(fields: list[str]) -> TrailerCommit:
+    sha, stamp, subject, fixes, refs, body = fields
+    return TrailerCommit(
+        sha,
+        datetime.fromtimestamp(int(stamp), tz=UTC),
+        subject,
+        trailers.ids(fixes),
+        trailers.ids(refs),
+        tuple(dict.fromkeys(_REVERTS.findall(body))),
     )
-    return not out.strip()

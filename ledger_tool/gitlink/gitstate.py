@@ -7,10 +7,12 @@ in its own git directory.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from ledger_tool.exceptions import GitMissing, LedgerError
+from ledger_tool.files import store
 
 _OPERATIONS = (
     ("rebase-merge", "rebase"),
@@ -90,3 +92,33 @@ def picks_pending(root: Path) -> bool:
     except OSError:
         return False
     return len([line for line in lines if line.strip() and not line.startswith("#")]) > 1
+
+
+def refuse_during_operation(root: Path) -> None:
+    """Refuse to write while git is stopped in a rebase, merge, cherry-pick or revert (or holds
+    conflicts): a ledger change then would be mixed into the operation's result.  Every
+    writing command asks, before it takes the lock."""
+    if store.git_dir(root) is None:
+        return
+    busy = operation_going_on(root, os.environ.get("LEDGER_HOOK"))
+    conflicts = unmerged_paths(root)
+    if busy is None and not conflicts:
+        return
+    raise LedgerError(_operation_advice(busy, conflicts))
+
+
+def _operation_advice(busy: str | None, conflicts: list[str]) -> str:
+    """What to do before the ledger can be written, as one message."""
+    shown = ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else "")
+    if busy is None:
+        return (
+            f"the index holds conflicts ({shown}); resolve them and `git add` the files, then "
+            "run this command again; nothing was written"
+        )
+    verbs = f"`git {busy} --continue` (or `git {busy} --abort`)"
+    if conflicts:
+        return (
+            f"a {busy} stopped on a conflict ({shown}); resolve the conflicts, `git add` the "
+            f"files and run {verbs}, then run this command again; nothing was written"
+        )
+    return f"a {busy} is in progress; finish it with {verbs}, then run this command again; nothing was written"

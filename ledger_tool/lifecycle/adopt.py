@@ -29,6 +29,7 @@ from ledger_tool.lifecycle.adopt_fields import Converted, convert
 from ledger_tool.lifecycle.adopt_hand import HandEntry, find_entries
 from ledger_tool.lifecycle.adopt_journal import from_journal, journal_errors
 from ledger_tool.lifecycle.adopt_skeleton import skeleton
+from ledger_tool.lifecycle.repair import fix_derived
 from ledger_tool.markdown.outline import Outline, scan
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
@@ -77,11 +78,11 @@ def adopt(ws: Workspace, has_commit: Callable[[str], bool]) -> Adoption:
     if not new:
         return result
     # newest first, as sections and table keep them: inserts at one place land in call order
-    for a in sorted(new, key=lambda a: ledger._key(a.entry), reverse=True):
-        ledger.errors.put(a.entry.id, a.block, a.entry.status, ledger._key(a.entry))
-        ledger._row(a.entry, a.link)
+    for a in sorted(new, key=lambda a: ledger.sort_key(a.entry), reverse=True):
+        ledger.errors.put(a.entry.id, a.block, a.entry.status, ledger.sort_key(a.entry))
+        ledger.put_row(a.entry, a.link)
     ledger.errors = ErrorsFile(display, ledger.errors.render())
-    result.actions += ledger.fix_derived()
+    result.actions += fix_derived(ledger)
     result.changes = ledger.changes()
     result.problems += _still_failing(ws, ledger, result.changes)
     return result

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.files.templates import field_line
 from ledger_tool.lifecycle.adopt_fields import Converted
+from ledger_tool.lifecycle.numbering import numbers_named
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import Outline
 from ledger_tool.markdown.textcodec import decode
@@ -39,7 +40,7 @@ def free_id(ledger: Ledger, error_id: str, taken: set[str]) -> str:
         return error_id
     day = error_id[4:14]
     used = {int(i[15:]) for i in {*ledger.errors.blocks, *taken} if i[4:14] == day}
-    used |= ledger._numbers_named(day)
+    used |= numbers_named(ledger, day)
     return f"ERR-{day}-{max(used) + 1:03d}"
 
 

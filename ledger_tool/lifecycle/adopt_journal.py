@@ -107,14 +107,14 @@ def from_journal(ledger: Ledger, error_id: str, sightings: list[Sighting]) -> Ad
         "Last Seen": format_time(max(e.at for e in events)),
         "Occurrences": "1",
         "Description": encode(description),
-        "Journal Entry": ledger._link_to(first.path, first.title),
+        "Journal Entry": ledger.link_to(first.path, first.title),
         "History": history.render_events(events),
     }
     if resolved:
         values["Resolved"] = format_time(events[-1].at)
         values["Resolution Time"] = format_duration(elapsed(start, events[-1].at))
     template = "error_resolved.md.j2" if resolved else "error_active.md.j2"
-    block = Block(ledger._render(template, values, id=error_id))
+    block = Block(ledger.render(template, values, id=error_id))
     entry = ledger.entry_from(error_id, block)
     where = f"{first.path.relative_to(ledger.ws.root).as_posix()}:{first.line}"
     return Adopted(
