@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.files import store
-from ledger_tool.files.errors_md import ID_RE, ErrorsFile
+from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.model.trailers import loose_lines
 from ledger_tool.model.trailers import words as trailer_words
+from ledger_tool.model.vocabulary import ID_RE
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from typing import NamedTuple
 from ledger_tool.checks.facts import Facts
 from ledger_tool.checks.problem import Problem
 from ledger_tool.files.errors_md import ErrorsFile
-from ledger_tool.files.journal_md import ERROR_REF
 from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.files.wording import UNSHALLOW
 from ledger_tool.markdown.outline import Outline, hidden_only, opener_name
+from ledger_tool.model.vocabulary import ERROR_REF
 
 # Only `TASK-ERR-...` tasks are the tool's; a user's own `TASK-2025-07-22-012` is theirs.
 _TASK_LINE = re.compile(

@@ -20,7 +20,6 @@ from ledger_tool.files import store
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
-    from ledger_tool.checks.entry_rules import BlockResult
     from ledger_tool.model.entry import Entry
 
 
@@ -54,7 +53,8 @@ class Memory:
                 data = loaded if isinstance(loaded, dict) else {}
             except Exception:  # a damaged cache is only a lost speed-up
                 data = {}
-        self.blocks: dict[bytes, BlockResult] = data.get("blocks", {})
+        # checks.entry_rules.BlockResult values, typed there (checks is a later layer)
+        self.blocks: dict[bytes, Any] = data.get("blocks", {})
         self.commits: set[str] = data.get("commits", set())
         self.entries: dict[bytes, Entry] = data.get("entries", {})
         self._saved = self._keys()

@@ -17,9 +17,8 @@ from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import Outline, scan
 from ledger_tool.markdown.splice import Edit
+from ledger_tool.model.vocabulary import ID_PATTERN
 
-ID_PATTERN = r"ERR-\d{4}-\d\d-\d\d-\d{3,}"
-ID_RE = re.compile(ID_PATTERN)
 _ID_TITLE = re.compile(rf"(?P<id>{ID_PATTERN})(?P<resolved>[ \t]+\(RESOLVED\))?")
 _KEY_FIELD = re.compile(
     r"^\*\*(?P<name>Status|Severity|First Seen|Last Seen|Occurrences|Resolved)\*\*:[ \t]*"

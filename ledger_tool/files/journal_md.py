@@ -20,9 +20,9 @@ from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import refuse_unclosed, scan
 from ledger_tool.markdown.splice import Edit
+from ledger_tool.model.vocabulary import ERROR_REF
 
 _ENTRY_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
-ERROR_REF = re.compile(r"\|ERROR:(ERR-\d{4}-\d\d-\d\d-\d{3,})\|")
 
 _T = TypeVar("_T")
 

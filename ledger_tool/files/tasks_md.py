@@ -18,12 +18,12 @@ from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import hidden_only, refuse_unclosed
 from ledger_tool.markdown.splice import Edit
+from ledger_tool.model.vocabulary import ANY_TASK as _ANY_TASK
+from ledger_tool.model.vocabulary import TASK_ID_LINE as _TASK_ID_LINE
 
-_TASK_ID_LINE = r"\n\*\*Task ID\*\*:[ \t]*TASK-({id})[ \t]*\r?$"
 _SECTION = re.compile(r"\n {0,3}#{1,2}(?:[ \t]|\r?$)", re.M)  # a level-1 or -2 heading line
 _STATUS = re.compile(r"^\*\*Status\*\*:[ \t]*(\S*)", re.M)
 _FOOTER = re.compile(r"(?:^|\n) {0,3}-{3,}[ \t]*\r?\n(?:(?! {0,3}#)[^\n]*(?:\n|\Z)){1,3}\Z")
-_ANY_TASK = re.compile(_TASK_ID_LINE.format(id=r"ERR-\d{4}-\d\d-\d\d-\d{3,}"), re.M)
 _ANY_TASK_ID = re.compile(r"\n\*\*Task ID\*\*:", re.M)  # any task's, the user's own included
 
 

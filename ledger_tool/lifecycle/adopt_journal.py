@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from ledger_tool.files import store, wording
-from ledger_tool.files.journal_md import ERROR_REF, JournalFile
+from ledger_tool.files.journal_md import JournalFile
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.lifecycle.adopt_block import Adopted
 from ledger_tool.lifecycle.adopt_words import DASHES, guess_area
@@ -23,6 +23,7 @@ from ledger_tool.markdown.textcodec import decode, encode
 from ledger_tool.model import history
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import elapsed, format_duration, format_time
+from ledger_tool.model.vocabulary import ERROR_REF
 
 # A Result that records no fix: empty, a placeholder, or words saying it is not over.
 _UNRESOLVED = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ledger_tool.files.errors_md import ID_RE
+from ledger_tool.model.vocabulary import ID_RE
 
 KEYS = ("Fixes", "Refs")
 # Every ERR-word of a value, as far as it goes: `ERR-2026-11-20-001-typo` is one word, and no ID.
