@@ -59,23 +59,18 @@ def hook_timeout() -> float:
 def bounded() -> Iterator[None]:
     """Under a hook, raise HookTimeout in the run once its bound has passed."""
     seconds = hook_timeout() if in_hook() else 0.0
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not seconds:
         yield
         return
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise HookTimeout(
+    def stopped() -> HookTimeout:
+        return HookTimeout(
             f"stopped after {seconds:g} s, the bound on a run under a git hook ({TIMEOUT_ENV}); "
             "a write it was making is finished or undone by the next ledger command"
         )
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    with time_limit(seconds, stopped):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager

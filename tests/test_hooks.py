@@ -497,26 +497,9 @@ def _hook_repository(tmp_path: Path) -> tuple[Path, str]:
 def test_the_pre_commit_framework_runs_the_ledger_checks(
     ledger_repo: Path, tmp_path: Path, framework_env: dict[str, str]
 ) -> None:
-    hook_repo, rev = _hook_repository(tmp_path)
-    (ledger_repo / ".pre-commit-config.yaml").write_text(
-        "repos:\n"
-        f"  - repo: {hook_repo}\n"
-        f"    rev: {rev}\n"
-        "    hooks:\n"
-        "      - id: ledger-check-system\n"
-        "      - id: ledger-commit-msg-system\n"
+    _framework_repo(
+        ledger_repo, tmp_path, framework_env, ["ledger-check-system", "ledger-commit-msg-system"]
     )
-    installed = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install", "-t", "pre-commit", "-t", "commit-msg"],
-        cwd=ledger_repo,
-        capture_output=True,
-        text=True,
-        env=framework_env,
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    git(ledger_repo, "add", ".pre-commit-config.yaml")
-    done = commit(ledger_repo, "-m", "Use pre-commit", env=framework_env)
-    assert done.returncode == 0, done.stdout + done.stderr
 
     good = (ledger_repo / "ERRORS.md").read_bytes()
     break_errors(ledger_repo)
@@ -537,20 +520,24 @@ def test_the_pre_commit_framework_runs_the_ledger_checks(
     assert good.returncode == 0, good.stdout + good.stderr
 
 
-def _framework_repo(ledger_repo: Path, tmp_path: Path, env: dict[str, str]) -> None:
-    """ledger_repo with the framework's `ledger-check-system` hook installed (verbose, so a
-    passing hook's warning shows) and committed."""
+def _framework_repo(
+    ledger_repo: Path,
+    tmp_path: Path,
+    env: dict[str, str],
+    hooks: list[str],
+    verbose: bool = False,
+) -> None:
+    """ledger_repo with the framework's `hooks` installed from a local copy of ledger's hook
+    repository (`verbose`: a passing hook's output shows too), committed through them."""
     hook_repo, rev = _hook_repository(tmp_path)
+    shown = "        verbose: true\n" if verbose else ""
     (ledger_repo / ".pre-commit-config.yaml").write_text(
-        "repos:\n"
-        f"  - repo: {hook_repo}\n"
-        f"    rev: {rev}\n"
-        "    hooks:\n"
-        "      - id: ledger-check-system\n"
-        "        verbose: true\n"
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n"
+        + "".join(f"      - id: {hook}\n{shown}" for hook in hooks)
     )
+    stages = [arg for hook in hooks for arg in ("-t", _STAGE[hook])]
     installed = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install", "-t", "pre-commit"],
+        [sys.executable, "-m", "pre_commit", "install", *stages],
         cwd=ledger_repo,
         capture_output=True,
         text=True,
@@ -558,7 +545,11 @@ def _framework_repo(ledger_repo: Path, tmp_path: Path, env: dict[str, str]) -> N
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     git(ledger_repo, "add", ".pre-commit-config.yaml")
-    assert commit(ledger_repo, "-m", "Use pre-commit", env=env).returncode == 0
+    done = commit(ledger_repo, "-m", "Use pre-commit", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+_STAGE = {"ledger-check-system": "pre-commit", "ledger-commit-msg-system": "commit-msg"}
 
 
 def test_a_framework_run_past_its_bound_warns_and_lets_the_commit_go_on_but_not_in_ci(
@@ -566,7 +557,7 @@ def test_a_framework_run_past_its_bound_warns_and_lets_the_commit_go_on_but_not_
 ) -> None:
     env = {**framework_env, "LEDGER_HOOK_TIMEOUT": "0.001"}  # every run takes longer
     env.pop("CI", None)
-    _framework_repo(ledger_repo, tmp_path, env)
+    _framework_repo(ledger_repo, tmp_path, env, ["ledger-check-system"], verbose=True)
     errors = ledger_repo / "ERRORS.md"
     errors.write_text(errors.read_text() + "\nA note of ours.\n")
     git(ledger_repo, "add", "ERRORS.md")
