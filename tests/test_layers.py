@@ -70,7 +70,6 @@ def _unit(dotted: str) -> str | None:
 KNOWN = {
     "workspace.py imports ledger_tool.files.store",  # find_root/refuse_bare belong below files/
     "lifecycle/adopt.py imports ledger_tool.checks.run",  # adopt checks its result: cli should
-    "lifecycle/repair.py imports ledger_tool.checks.facts",  # the table row belongs in errors_md
     "checks/commit_msg.py imports git",  # type-only; through gitlink's protocol instead
     "checks/sources.py imports git",
 }

@@ -208,3 +208,22 @@ def test_a_revert_of_a_commit_that_fixed_nothing_changes_nothing(
     before = _files(ledger_repo)
     assert run_ledger("sync", cwd=ledger_repo).stdout == ""
     assert _files(ledger_repo) == before
+
+
+def test_a_commit_recorded_on_one_error_still_resolves_the_other_it_fixes(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    # The fix was recorded by hand on the first error only: sync must not take the commit's
+    # SHA, named somewhere in ERRORS.md, for "everything it says is recorded".
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    run_ledger("open", "P1", "db", "slow", "--at", "2026-11-20 09:30", cwd=ledger_repo)
+    sha = _commit(
+        ledger_repo, "fix.py", "Retry\n\nFixes: ERR-2026-11-20-001\nFixes: ERR-2026-11-20-002"
+    )
+    resolved = run_ledger("resolve", "ERR-2026-11-20-001", "--commit", sha, cwd=ledger_repo)
+    assert resolved.code == 0, resolved.stderr
+    behind = run_ledger("sync", "--check", cwd=ledger_repo)
+    assert behind.code == 1 and "ERR-2026-11-20-002: resolved by" in behind.stdout
+    assert run_ledger("sync", cwd=ledger_repo).code == 0
+    assert _show(ledger_repo, run_ledger, "ERR-2026-11-20-002")["fix_commit"] == sha
+    assert run_ledger("sync", "--check", cwd=ledger_repo).code == 0

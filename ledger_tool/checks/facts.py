@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from ledger_tool.markdown.textcodec import encode
+from ledger_tool.files import errors_table
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_time
 
@@ -42,11 +42,6 @@ def facts_of(entry: Entry) -> Facts:
 
 def expected_row(facts: Facts, link: str) -> list[str]:
     """The table cells the tool writes for an error."""
-    return [
-        facts.id,
-        facts.first_seen,
-        facts.status.upper(),
-        facts.severity,
-        encode(facts.area),
-        link,
-    ]
+    return errors_table.cells(
+        facts.id, facts.first_seen, facts.status, facts.severity, facts.area, link
+    )

@@ -13,10 +13,9 @@ from itertools import pairwise
 
 from ledger_tool.checks.facts import Facts, expected_row
 from ledger_tool.checks.problem import Problem
+from ledger_tool.files import errors_table
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.markdown.textcodec import decode
-
-_COLUMNS = ("ID", "First seen", "Status", "Severity", "Affected area", "Link to fix")
 
 
 def table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Problem]:
@@ -51,7 +50,7 @@ def _row_problems(doc: ErrorsFile, entry: Facts) -> Iterable[Problem]:
     want = expected_row(entry, "")
     fix = entry.fix_commit if entry.status == "resolved" else None
     row = doc.text[row_start:row_end].rstrip("\r\n")
-    prefix = "| " + " | ".join(want[:5]) + " | "
+    prefix = errors_table.line(want[:5]) + " "
     if (
         row.startswith(prefix)
         and (  # the usual case, without splitting the row
@@ -60,7 +59,7 @@ def _row_problems(doc: ErrorsFile, entry: Facts) -> Iterable[Problem]:
     ):
         return
     cells = doc.row_cells(error_id)
-    for index, name in enumerate(_COLUMNS[:5]):
+    for index, name in enumerate(errors_table.COLUMNS[:5]):
         have = cells[index] if index < len(cells) else ""
         if decode(have) != decode(want[index]):  # `gpu[0]` as older versions wrote it
             yield Problem(

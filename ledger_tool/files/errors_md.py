@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from ledger_tool.exceptions import ParseError
+from ledger_tool.files.errors_table import Section, SummaryTable, line_end
 from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import Outline, scan
@@ -47,11 +48,6 @@ _BAD_KEY_FIELD = re.compile(
     r"|Occurrences\*\*:[ \t]*+(?!\d+[ \t]*\r?$))",
     re.M,
 )
-_TABLE_LINE = re.compile(r"\n\|[^\n]*")
-_TABLE_ROWS = re.compile(r"(?:\|[^\n]*(?:\n|\Z))*")
-_ROW = re.compile(rf"^\|[ \t]*({ID_PATTERN})[ \t]*\|[^\n]*(?:\n|\Z)", re.M)
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-_TABLE_RULE = re.compile(r"\|? *:?-+:? *\|")
 
 
 def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[int, str] | None:
@@ -80,11 +76,6 @@ def _field_line(name: str) -> re.Pattern[str]:
     )
 
 
-def _line_end(text: str, offset: int) -> int:
-    end = text.find("\n", offset)
-    return len(text) if end < 0 else end + 1
-
-
 @dataclass
 class BlockRef:
     id: str
@@ -99,14 +90,7 @@ class BlockRef:
         return splice.content_end(self.text, self.start, self.stop)
 
 
-@dataclass(frozen=True)
-class Section:
-    start: int
-    heading_end: int
-    stop: int
-
-
-class ErrorsFile:
+class ErrorsFile(SummaryTable):
     """A parsed ERRORS.md; changes are collected as edits and applied by `render`."""
 
     def __init__(self, path: str, text: str, strict: bool = True) -> None:
@@ -229,33 +213,6 @@ class ErrorsFile:
                 return name
         return None
 
-    def _read_table(self) -> None:
-        schema = self.sections.get("schema")
-        if schema is None:
-            return
-        header = _TABLE_LINE.search(self.text, schema.heading_end - 1, schema.stop)
-        if header is None:
-            return
-        rule = header.end() + 1
-        if not _TABLE_RULE.match(self.text, rule):
-            raise self.error(
-                header.start() + 1, "the summary table needs a |---| line under its header"
-            )
-        self.rows_at = self.rows_end = _line_end(self.text, rule)
-        rows = _TABLE_ROWS.match(self.text, self.rows_at, schema.stop)
-        if rows is not None:
-            self.rows_end = rows.end()
-
-    @cached_property
-    def rows(self) -> dict[str, tuple[int, int]]:
-        """Table rows by ID: (start, end) offsets of each row's line."""
-        if self.rows_at is None:
-            return {}
-        found: dict[str, tuple[int, int]] = {}
-        for m in _ROW.finditer(self.text, self.rows_at, self.rows_end):
-            found.setdefault(m.group(1), (m.start(), m.end()))
-        return found
-
     # -- reading ----------------------------------------------------------------------------
 
     def block(self, error_id: str) -> Block:
@@ -267,18 +224,6 @@ class ErrorsFile:
         bad = bad_key_field(self.outline, lambda at: self._section_at(at) is not None)
         if bad is not None:
             raise self.error(*bad, code="LDG104")
-
-    def rows_of(self, error_id: str) -> list[tuple[int, int]]:
-        """Every table row of an ID, in file order (`rows` keeps only the first)."""
-        if self.rows_at is None:
-            return []
-        found = _ROW.finditer(self.text, self.rows_at, self.rows_end)
-        return [(m.start(), m.end()) for m in found if m.group(1) == error_id]
-
-    def row_cells(self, error_id: str) -> list[str]:
-        start, end = self.rows[error_id]
-        line = self.text[start:end].strip()
-        return [c.strip() for c in _CELL_SPLIT.split(line.strip("|"))]
 
     # -- changing ---------------------------------------------------------------------------
 
@@ -355,7 +300,7 @@ class ErrorsFile:
         j = bisect_left(breaks, at)
         if j == len(breaks) or breaks[j] >= ceiling or self.text[at : breaks[j]].strip():
             return None
-        after = _line_end(self.text, breaks[j])
+        after = line_end(self.text, breaks[j])
         rest = self.text[after:ceiling]
         skip = len(rest) - len(rest.lstrip())
         return ceiling if skip == len(rest) else splice.line_start(self.text, after + skip)
@@ -365,7 +310,7 @@ class ErrorsFile:
         where the blank lines above it begin."""
         breaks = self.outline.breaks
         j = bisect_left(breaks, at) - 1
-        if j < 0 or breaks[j] < floor or self.text[_line_end(self.text, breaks[j]) : at].strip():
+        if j < 0 or breaks[j] < floor or self.text[line_end(self.text, breaks[j]) : at].strip():
             return None
         return splice.content_end(self.text, floor, breaks[j])
 
@@ -383,7 +328,7 @@ class ErrorsFile:
             if 0 < i < len(ids):
                 above, below = self.blocks[ids[i - 1]], self.blocks[ids[i]]
                 if self._rule_after(above.end, below.start) == below.start:
-                    return self.text[b : _line_end(self.text, b)].rstrip("\r\n")
+                    return self.text[b : line_end(self.text, b)].rstrip("\r\n")
         return None
 
     def _removal(self, ref: BlockRef) -> Edit:
@@ -407,37 +352,6 @@ class ErrorsFile:
     def rewrite(self, start: int, end: int, text: str) -> None:
         """Replace `text[start:end]` (a block or a row the parse set aside) with `text`."""
         self._edits.append(Edit(start, end, text))
-
-    def put_rows(self, rows: list[list[str]]) -> None:
-        """Replace every table row with `rows` (already in order)."""
-        if self.rows_at is None:
-            return
-        text = "".join("| " + " | ".join(cells) + " |" + self.newline for cells in rows)
-        if self.rows_end == len(self.text) and not self.text.endswith("\n"):
-            text = text.rstrip("\r\n")
-        self._edits.append(Edit(self.rows_at, self.rows_end, text))
-
-    def put_row(self, error_id: str, cells: list[str], first_seen: str) -> None:
-        """Write the table row for an error (kept in place, or inserted newest first)."""
-        if self.rows_at is None:
-            return
-        row = "| " + " | ".join(cells) + " |" + self.newline
-        if error_id in self.rows:
-            start, end = self.rows[error_id]
-            if not self.text[start:end].endswith("\n"):
-                row = row.rstrip("\r\n")
-            self._edits.append(Edit(start, end, row))
-            return
-        at = self.rows_end
-        for other, (start, _) in self.rows.items():  # rows are newest first
-            cells_other = self.row_cells(other)
-            seen = cells_other[1] if len(cells_other) > 1 else ""
-            if (seen, other) < (first_seen, error_id):
-                at = start
-                break
-        if at == len(self.text) and not self.text.endswith("\n"):
-            row = self.newline + row.rstrip("\r\n")
-        self._edits.append(Edit(at, at, row))
 
     def verify_edits(self) -> None:
         """Check what this command wrote before it reaches the disk: every new piece of text

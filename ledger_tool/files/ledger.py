@@ -18,7 +18,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from ledger_tool.exceptions import LedgerError, ParseError
-from ledger_tool.files import store
+from ledger_tool.files import errors_table, store
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.files.tasks_md import TasksFile
@@ -220,15 +220,10 @@ class Ledger:
     def put_row(self, entry: Entry, link: str) -> None:
         """Write the entry's summary table row; `link` is its Fix Commit cell."""
         first_seen = format_time(entry.first_seen) if entry.first_seen else ""
-        cells = [
-            entry.id,
-            first_seen,
-            entry.status.upper(),
-            entry.severity,
-            encode(entry.area),
-            link,
-        ]
-        self.errors.put_row(entry.id, cells, first_seen)
+        row = errors_table.cells(
+            entry.id, first_seen, entry.status, entry.severity, entry.area, link
+        )
+        self.errors.put_row(entry.id, row, first_seen)
 
     def sort_key(self, entry: Entry) -> tuple[str, str]:
         """Where the entry's block stands in its section (newest first by this key)."""

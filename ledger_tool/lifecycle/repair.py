@@ -6,7 +6,7 @@ what the blocks say is kept, what follows from them is made to agree.  `adopt` e
 
 from __future__ import annotations
 
-from ledger_tool.files import store
+from ledger_tool.files import errors_table, store
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.lifecycle.journal_tasks import journal_investigation, task_status
@@ -92,8 +92,6 @@ def _misplaced(ledger: Ledger) -> tuple[Entry, Block] | None:
 
 
 def _fix_table(ledger: Ledger, entries: list[Entry]) -> list[str]:
-    from ledger_tool.checks.facts import expected_row, facts_of
-
     errors = ledger.errors
     if errors.rows_at is None:
         return []
@@ -104,10 +102,13 @@ def _fix_table(ledger: Ledger, entries: list[Entry]) -> list[str]:
             old = errors.row_cells(entry.id) if entry.id in errors.rows else []
             link = old[5] if len(old) > 5 and entry.fix_commit[:7] in old[5] else ""
             link = link or entry.fix_commit[:7]
-        rows.append(expected_row(facts_of(entry), link))
+        first_seen = format_time(entry.first_seen) if entry.first_seen else ""
+        rows.append(
+            errors_table.cells(entry.id, first_seen, entry.status, entry.severity, entry.area, link)
+        )
     before = errors.text[errors.rows_at : errors.rows_end]
     errors.put_rows(rows)
-    after = "".join("| " + " | ".join(cells) + " |" + errors.newline for cells in rows)
+    after = "".join(errors_table.line(row) + errors.newline for row in rows)
     if before.rstrip("\r\n") == after.rstrip("\r\n"):
         return []
     return [f"{errors.path}: rewrote the summary table from the blocks"]

@@ -36,8 +36,9 @@ def revert_reason(sha: str) -> str:
 
 
 def all_recorded(ws: Workspace, commits: Sequence[TrailerCommit]) -> bool:
-    """True when every commit with trailers is already named in ERRORS.md (a cheap look that
-    spares parsing the ledger: the usual post-commit run; anything else goes through `sync`)."""
+    """True when every error a commit's trailers name already records that commit in its own
+    block (a cheap look that spares parsing the ledger: the usual post-commit run; anything else
+    goes through `sync`).  An ID with no block is left to `sync`, which ignores it too."""
     path = ws.path("errors")
     if not path.is_file():
         return False
@@ -45,10 +46,27 @@ def all_recorded(ws: Workspace, commits: Sequence[TrailerCommit]) -> bool:
     text = store.read_text(path, ws.display("errors"))
     named = set(re.findall(r" by ([0-9a-f]{40})", text))
     return all(
-        (commit.sha in named or not (commit.fixes or commit.refs))
+        all(_names(text, error_id, commit.sha) for error_id in (*commit.fixes, *commit.refs))
         and all(f not in named or revert_reason(commit.sha) in text for f in commit.reverts)
         for commit in commits
     )
+
+
+def _names(text: str, error_id: str, sha: str) -> bool:
+    """True when the block of `error_id` names `sha` as `by SHA`, or when there is no such block
+    (every `### ID` heading is looked at: one in a fenced example cannot hide the real one)."""
+    heading = f"\n### {error_id}"
+    found = False
+    at = text.find(heading)
+    while at >= 0:
+        start = at + len(heading)
+        if not text[start : start + 1].isdigit():  # not ERR-...-0012 for ERR-...-001
+            found = True
+            end = text.find("\n### ", start)
+            if f" by {sha}" in text[start : len(text) if end < 0 else end]:
+                return True
+        at = text.find(heading, start)
+    return not found
 
 
 @dataclass

@@ -14,12 +14,13 @@ from pathlib import PurePosixPath
 
 from ledger_tool.config import Config
 from ledger_tool.exceptions import ParseError
+from ledger_tool.files import errors_table
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import JournalFile
 from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
-from ledger_tool.markdown.textcodec import decode, encode
+from ledger_tool.markdown.textcodec import decode
 from ledger_tool.merge.entries import Kind, Merged
 from ledger_tool.merge.error_block import merge_error
 from ledger_tool.merge.fields import Clash, pick
@@ -135,9 +136,11 @@ class _Errors(Kind):
             if fix:
                 url = self.commit_url.replace("{sha}", fix)
                 link = f"[{fix[:7]}]({url})" if self.commit_url else fix[:7]
-        area = encode(decode(fields.get("area", "")))
-        row = [error_id, fields.get("first seen", ""), status, fields.get("severity", ""), area]
-        return "| " + " | ".join([*row, link]) + " |"
+        first_seen, severity = fields.get("first seen", ""), fields.get("severity", "")
+        area = decode(fields.get("area", ""))
+        return errors_table.line(
+            errors_table.cells(error_id, first_seen, status, severity, area, link)
+        )
 
     def _link(self, side: str, error_id: str) -> str | None:
         doc = self.docs.get(side)
