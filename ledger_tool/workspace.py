@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
+from ledger_tool import gitdirs
 from ledger_tool.config import Config, load
 from ledger_tool.exceptions import LedgerError
-from ledger_tool.files import store
 from ledger_tool.model.timefmt import zone
 
 FILE_KEYS = ("errors_file", "journal_file", "tasks_file")
@@ -31,8 +31,8 @@ class Workspace:
 
     @classmethod
     def find(cls, start: Path) -> Workspace:
-        root = store.find_root(start)
-        store.refuse_bare(start, root)
+        root = gitdirs.find_root(start)
+        gitdirs.refuse_bare(start, root)
         config = load(root)
         ws = cls(root, config, zone(config.timezone))
         ws._check_places()

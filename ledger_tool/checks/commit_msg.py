@@ -20,14 +20,14 @@ from ledger_tool.model.vocabulary import ID_RE
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
-    import git
+    from ledger_tool.gitlink.gitio import Repo
 
 
 @dataclass(frozen=True)
 class Message:
     """A commit message as the hook reads it."""
 
-    repo: git.Repo
+    repo: Repo
     trailers: dict[str, list[str]]  # `Fixes:`/`Refs:` values, by key, as git (and sync) read them
     loose: list[str]  # lines naming an error that git does not read as trailers: sync ignores them
 

@@ -18,7 +18,7 @@ from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.files.wording import UNSHALLOW
 from ledger_tool.markdown.outline import Outline, hidden_only, opener_name
-from ledger_tool.model.vocabulary import ERROR_REF
+from ledger_tool.model.vocabulary import ERROR_REF, Status
 
 # Only `TASK-ERR-...` tasks are the tool's; a user's own `TASK-2025-07-22-012` is theirs.
 _TASK_LINE = re.compile(
@@ -139,7 +139,7 @@ def _one_task(
         return
     entry = entries.get(error_id)
     status = _TASK_STATUS.search(task.group("rest"))
-    want = "COMPLETE" if entry is not None and entry.status == "resolved" else "IN_PROGRESS"
+    want = "COMPLETE" if entry is not None and entry.status == Status.RESOLVED else "IN_PROGRESS"
     if entry is not None and status is not None and status.group(1) != want:
         yield Problem(
             path,

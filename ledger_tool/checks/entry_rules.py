@@ -19,6 +19,7 @@ from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.model import history
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
+from ledger_tool.model.vocabulary import RESOLVED_MARK, Status, error_heading
 
 # What checking one block found, kept between runs (keyed by the block's bytes and section):
 # the facts the cross-file checks need, and the block's own problems with lines counted from 1 at
@@ -62,14 +63,14 @@ Finding = tuple[str, str | None, str, bool]
 
 def _placement(entry: Entry, section: str, heading: str) -> Iterable[Finding]:
     """LDG103: the block sits in its Status's section, with the heading that Status calls for."""
-    marked = heading.rstrip().endswith("(RESOLVED)")
-    if section != entry.status or marked != (entry.status == "resolved"):
-        title = "Resolved Errors" if entry.status == "resolved" else "Active Errors"
+    marked = heading.rstrip().endswith(RESOLVED_MARK.strip())
+    if section != entry.status or marked != (entry.status == Status.RESOLVED):
+        title = "Resolved Errors" if entry.status == Status.RESOLVED else "Active Errors"
         yield (
             "LDG103",
             None,
             f"{entry.id} has Status {entry.status.upper()}; its block belongs in '## {title}' "
-            f"with heading '### {entry.id}{' (RESOLVED)' if entry.status == 'resolved' else ''}' "
+            f"with heading '{error_heading(entry.id, entry.status == Status.RESOLVED)}' "
             "(`ledger check --fix` moves it)",
             False,
         )
@@ -139,7 +140,7 @@ def _history(entry: Entry) -> Iterable[Finding]:
 
 def _fix_commit(entry: Entry) -> Iterable[Finding]:
     """LDG501 (a warning): a resolved error names the commit that fixed it."""
-    if entry.status == "resolved" and not entry.fix_commit:
+    if entry.status == Status.RESOLVED and not entry.fix_commit:
         yield (
             "LDG501",
             "Resolved",

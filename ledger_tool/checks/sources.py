@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ledger_tool import gitdirs
 from ledger_tool.checks.problem import Problem
 from ledger_tool.checks.run import Sources, check
 from ledger_tool.exceptions import GitMissing, LedgerError
@@ -17,7 +19,7 @@ from ledger_tool.files.cache import Memory
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
-    import git
+    from ledger_tool.gitlink.gitio import Repo
 
 NAMES = ("errors", "journal", "tasks")
 
@@ -58,8 +60,8 @@ class Git:
         self.no_git = False  # git is not on PATH: the files are checked, the commits are not
 
     @cached_property
-    def repo(self) -> git.Repo | None:
-        if store.git_dir(self.ws.root) is None:
+    def repo(self) -> Repo | None:
+        if gitdirs.git_dir(self.ws.root) is None:
             return None
         from ledger_tool.gitlink import gitio
 
@@ -114,3 +116,28 @@ def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
         raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
     archive = "".join(store.read_text(path, str(path)) for path in ws.archive_files())
     return Sources(errors, texts["journal"], texts["tasks"], archive)
+
+
+def problems_after(ws: Workspace, changes: dict[Path, str]) -> list[tuple[str, int, str]]:
+    """What `ledger check` would refuse once `changes` (new texts by path) are written: the
+    files as they would be, the rest as they are (`ledger adopt` writes nothing if any)."""
+
+    def text(name: str) -> tuple[str, str] | None:
+        path = ws.path(name)
+        if path in changes:
+            return ws.display(name), changes[path]
+        return (
+            (ws.display(name), store.read_text(path, ws.display(name))) if path.is_file() else None
+        )
+
+    errors = text("errors")
+    assert errors is not None
+    archived = sorted({*(p for p in changes if p.parent == ws.archive_dir), *ws.archive_files()})
+    archive = "".join(changes.get(p) or store.read_text(p, str(p)) for p in archived)
+    sources = Sources(errors, text("journal"), text("tasks"), archive)
+    found = check(sources, ws.config, ws.tz, lambda shas: set())
+    return [
+        (p.path, p.line, f"{p.code} {p.message} (in the adopted file)")
+        for p in found
+        if not p.warning
+    ]

@@ -16,6 +16,7 @@ from ledger_tool.checks.problem import Problem
 from ledger_tool.files import errors_table
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.markdown.textcodec import decode
+from ledger_tool.model.vocabulary import Status
 
 
 def table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Problem]:
@@ -48,7 +49,7 @@ def _row_problems(doc: ErrorsFile, entry: Facts) -> Iterable[Problem]:
     error_id = entry.id
     row_start, row_end = doc.rows[error_id]
     want = expected_row(entry, "")
-    fix = entry.fix_commit if entry.status == "resolved" else None
+    fix = entry.fix_commit if entry.status == Status.RESOLVED else None
     row = doc.text[row_start:row_end].rstrip("\r\n")
     prefix = errors_table.line(want[:5]) + " "
     if (

@@ -29,6 +29,7 @@ from ledger_tool.cli._common import (
     workspace,
 )
 from ledger_tool.exceptions import LedgerError
+from ledger_tool.model.vocabulary import Status
 
 
 @click.command("open")
@@ -131,7 +132,7 @@ def seen(error_id: str, count: int, at: str | None, rev: str, as_json: bool) -> 
             f"{wording.UNSHALLOW}, then `ledger reopen {entry.id}` if {rev} holds it",
             err=True,
         )
-    elif entry.status == "resolved":
+    elif entry.status == Status.RESOLVED:
         say(f"{entry.id} stays resolved: {rev} does not contain the fix commit")
 
 
@@ -195,7 +196,7 @@ def resolve(
             warn_without_files(fix.sha)
     known = normal_id(error_id)
     with change(ws) as ledger:
-        was_resolved = ledger.entry(known).status == "resolved"
+        was_resolved = ledger.entry(known).status == Status.RESOLVED
         entry = transitions.resolve(ledger, known, moment, fix, root_cause, solution)
     if as_json:
         print_json(entry.as_json())

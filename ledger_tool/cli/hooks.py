@@ -130,13 +130,13 @@ def renumber(old: str, new: str, as_json: bool) -> None:
     \b
         ledger renumber ERR-2026-11-20-001 ERR-2026-11-20-002
     """
-    from ledger_tool.files import store
+    from ledger_tool import gitdirs
     from ledger_tool.files.ledger import writing
     from ledger_tool.lifecycle import renumber as renumbering
 
     ws = workspace()
     old, new = normal_id(old), normal_id(new)
-    folder = store.git_dir(ws.root)
+    folder = gitdirs.git_dir(ws.root)
     if folder is not None and (folder / "MERGE_HEAD").exists():
         raise LedgerError(
             "a merge is in progress; abort it first (`git merge --abort`), then renumber"

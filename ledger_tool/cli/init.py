@@ -27,13 +27,13 @@ def init(hooks: bool) -> None:
 
     Existing files are adopted as they are (the seed's ERRORS.md included); nothing is overwritten.
     """
+    from ledger_tool import gitdirs
     from ledger_tool.cli.hooks import install_hooks
-    from ledger_tool.files import store
     from ledger_tool.files.ledger import writing
     from ledger_tool.lifecycle import start
 
     ws = workspace()
-    if hooks and store.git_dir(ws.root) is None:
+    if hooks and gitdirs.git_dir(ws.root) is None:
         raise LedgerError(f"--hooks needs a git repository and {ws.root} is none; run `git init`")
     refuse_during_git_operation(ws)
     if hooks:
@@ -89,6 +89,7 @@ def adopt(dry_run: bool, as_json: bool) -> None:
         ledger adopt --dry-run      # what it would do
         ledger adopt
     """
+    from ledger_tool.checks.sources import problems_after
     from ledger_tool.files.ledger import writing
     from ledger_tool.lifecycle.adopt import adopt as run_adopt
 
@@ -97,6 +98,8 @@ def adopt(dry_run: bool, as_json: bool) -> None:
         refuse_during_git_operation(ws)
     with writing(ws) as out:
         result = run_adopt(ws, has_commit(ws))
+        if result.changes:  # what it wrote must pass `ledger check`, or nothing is written
+            result.problems += problems_after(ws, result.changes)
         if not result.problems and not dry_run:
             out.update(result.changes)
     files = sorted(p.relative_to(ws.root).as_posix() for p in result.changes)

@@ -6,11 +6,12 @@ import click
 
 from ledger_tool.cli._common import fmt, normal_id, print_json, say, workspace
 from ledger_tool.markdown.textcodec import printable
+from ledger_tool.model.vocabulary import SEVERITIES, Status
 
 
 @click.command("list")
-@click.option("--status", type=click.Choice(["active", "resolved"], case_sensitive=False))
-@click.option("--severity", type=click.Choice(["P0", "P1"], case_sensitive=False))
+@click.option("--status", type=click.Choice([s.value for s in Status], case_sensitive=False))
+@click.option("--severity", type=click.Choice(list(SEVERITIES), case_sensitive=False))
 @click.option("--area", help="Only errors in this area.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of entries.")
 def list_(status: str | None, severity: str | None, area: str | None, as_json: bool) -> None:

@@ -20,8 +20,8 @@ from typing import Any
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.model.entry import Entry, events_of
 from ledger_tool.model.history import STARTS, Event
+from ledger_tool.model.vocabulary import SEVERITIES, Severity
 
-SEVERITIES = ("P0", "P1")
 TOO_LITTLE = 5  # with fewer cases than this a figure is an anecdote, not a trend
 RESTARTS = ("reopened", "regressed")
 
@@ -274,7 +274,7 @@ def figures(
         )
     window = Window(since, until, recurrence_days)
     errors = [_error(entry, until) for entry in entries]
-    p0 = [ep for error in errors if error.severity == "P0" for ep in error.current]
+    p0 = [ep for error in errors if error.severity == Severity.P0 for ep in error.current]
     return {
         "window": {
             "since": since.isoformat(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,14 @@ REPORTS_DIR = "reports"
 # libyaml when it is there: a long open backlog makes a front matter of a megabyte, which the
 # pure-Python YAML takes a second to write and read back
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_SAFE_DUMPER):  # type: ignore[misc,valid-type]
+    """The safe dumper, writing a severity or a status (string enums) as the string it is."""
+
+
+_Dumper.add_multi_representer(StrEnum, lambda dumper, value: dumper.represent_str(str(value)))
 
 
 class _YAML(YAMLHandler):
@@ -40,7 +48,7 @@ class _YAML(YAMLHandler):
         return super().load(fm, Loader=_LOADER, **kwargs)
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
-        return str(super().export(metadata, Dumper=_DUMPER, sort_keys=False, **kwargs))
+        return str(super().export(metadata, Dumper=_Dumper, sort_keys=False, **kwargs))
 
 
 # Every HTML report carries this line (keep it in an overriding template): it tells a report,

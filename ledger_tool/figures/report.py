@@ -16,7 +16,7 @@ from typing import Any
 from ledger_tool.figures.catalogue import BY_SEVERITY, COMPARED, MARK, UPTIME, number
 from ledger_tool.figures.cells import Cell, Table, summary
 from ledger_tool.figures.happened import happened_tables
-from ledger_tool.figures.metrics import SEVERITIES, TOO_LITTLE, figures
+from ledger_tool.figures.metrics import TOO_LITTLE, figures
 from ledger_tool.figures.weeks import (
     WeekCount,
     week_bounds,
@@ -26,6 +26,7 @@ from ledger_tool.figures.weeks import (
 )
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_duration, format_time
+from ledger_tool.model.vocabulary import SEVERITIES
 
 MAX_ROWS = 20  # of the open backlog, the oldest
 TOP_AREAS = 5

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from ledger_tool.figures.catalogue import BY_SEVERITY, MARK, UPTIME, Figure, number
-from ledger_tool.figures.metrics import SEVERITIES
 from ledger_tool.markdown.textcodec import encode
+from ledger_tool.model.vocabulary import SEVERITIES
 
 MAX_OPEN_SHOWN = 20  # the oldest; the rest are counted
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.figures.metrics import episodes
 from ledger_tool.model.entry import Entry
+from ledger_tool.model.vocabulary import Severity
 
 WEEKS = 8  # the chart's span, ending with the report's week
 _WEEK = re.compile(r"(\d{4})-?W(\d\d)", re.IGNORECASE)
@@ -87,7 +88,7 @@ def weekly_failures(
         for ep in episodes(entry):
             week = monday_of(ep.start.astimezone(until.tzinfo).date())
             if ep.start < until and week in counts:
-                counts[week][ep.severity != "P0"] += 1
+                counts[week][ep.severity != Severity.P0] += 1
     return [
         WeekCount(f"W{day.isocalendar()[1]:02d}", day, p0, p1) for day, (p0, p1) in counts.items()
     ]

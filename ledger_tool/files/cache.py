@@ -15,8 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledger_tool import __version__
-from ledger_tool.files import store
+from ledger_tool import __version__, gitdirs
 from ledger_tool.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ class Memory:
     """
 
     def __init__(self, ws: Workspace, name: str) -> None:
-        base = store.git_dir(ws.root)
+        base = gitdirs.git_dir(ws.root)
         self.path = None if base is None else base / "ledger-cache" / f"{name}.pickle"
         data: dict[str, Any] = {}
         if self.path is not None and self.path.is_file():

@@ -26,7 +26,7 @@ from ledger_tool.markdown.block import Block, Slot, layout_of
 from ledger_tool.markdown.textcodec import encode
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
-from ledger_tool.model.vocabulary import ID_PATTERN, ID_RE
+from ledger_tool.model.vocabulary import ID_PATTERN, ID_RE, Status
 from ledger_tool.workspace import Workspace
 
 JOURNAL_HEADING = re.compile(
@@ -227,7 +227,7 @@ class Ledger:
 
     def sort_key(self, entry: Entry) -> tuple[str, str]:
         """Where the entry's block stands in its section (newest first by this key)."""
-        when = entry.resolved if entry.status == "resolved" else entry.first_seen
+        when = entry.resolved if entry.status == Status.RESOLVED else entry.first_seen
         return (format_time(when) if when else "", entry.id)
 
     def link_to(self, path: Path, heading: str) -> str:

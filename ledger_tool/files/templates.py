@@ -135,9 +135,9 @@ def _environment(root: Path, pages: bool = False) -> jinja2.Environment:
 
 
 def _bytecode_cache(root: Path, kind: str) -> jinja2.BytecodeCache | None:
-    from ledger_tool.files import store
+    from ledger_tool import gitdirs
 
-    base = store.git_dir(root)
+    base = gitdirs.git_dir(root)
     if base is None:
         return None
     folder = base / "ledger-cache" / f"templates-sandboxed-{kind}"

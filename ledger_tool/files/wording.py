@@ -4,8 +4,9 @@ benchmark's ledger generator both use them).  Values come back in stored (escape
 from __future__ import annotations
 
 from ledger_tool.markdown.textcodec import encode
+from ledger_tool.model.vocabulary import Severity
 
-PRIORITY = {"P0": "CRITICAL", "P1": "HIGH"}
+PRIORITY = {Severity.P0: "CRITICAL", Severity.P1: "HIGH"}
 # What to do when a shallow clone lacks the history a question needs.
 UNSHALLOW = "run `git fetch --unshallow` (in CI: check out with fetch-depth: 0)"
 UNKNOWN_CHANGES = "not known: the clone lacked the parent of the fix commit"
@@ -20,7 +21,7 @@ MAX_LISTED_FILES = 20
 
 def investigation(description: str, severity: str, area: str) -> dict[str, str]:
     """What and Why of the journal entry that opening an error writes."""
-    kind = "Complete outage or critical failure" if severity == "P0" else "Major failure"
+    kind = "Complete outage or critical failure" if severity == Severity.P0 else "Major failure"
     return {
         "What": encode(f"Investigation and resolution of {description}"),
         "Why": encode(f"{kind} ({severity}) affecting {area}"),

@@ -33,6 +33,7 @@ except ImportError:  # gitpython runs git once on import and refuses to load wit
 
 _REV = re.compile(r"[^\s-][^\s]*")
 GitError = git.GitCommandError  # for modules that call git themselves (hooks)
+Repo = git.Repo  # the repository handle other layers pass back in (their type hints name it)
 
 
 def open_repo(root: Path) -> git.Repo | None:

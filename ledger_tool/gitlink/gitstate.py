@@ -11,8 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from ledger_tool import gitdirs
 from ledger_tool.exceptions import GitMissing, LedgerError
-from ledger_tool.files import store
 
 _OPERATIONS = (
     ("rebase-merge", "rebase"),
@@ -98,7 +98,7 @@ def refuse_during_operation(root: Path) -> None:
     """Refuse to write while git is stopped in a rebase, merge, cherry-pick or revert (or holds
     conflicts): a ledger change then would be mixed into the operation's result.  Every
     writing command asks, before it takes the lock."""
-    if store.git_dir(root) is None:
+    if gitdirs.git_dir(root) is None:
         return
     busy = operation_going_on(root, os.environ.get("LEDGER_HOOK"))
     conflicts = unmerged_paths(root)

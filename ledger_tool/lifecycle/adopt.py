@@ -84,7 +84,6 @@ def adopt(ws: Workspace, has_commit: Callable[[str], bool]) -> Adoption:
     ledger.errors = ErrorsFile(display, ledger.errors.render())
     result.actions += fix_derived(ledger)
     result.changes = ledger.changes()
-    result.problems += _still_failing(ws, ledger, result.changes)
     return result
 
 
@@ -144,30 +143,3 @@ def _summary(entry: Entry) -> str:
     state = f"resolved {format_time(entry.resolved)}" if entry.resolved else "active"
     first = format_time(entry.first_seen) if entry.first_seen else "-"
     return f"{entry.severity} {entry.area}, first seen {first}, {state}"
-
-
-def _still_failing(
-    ws: Workspace, ledger: Ledger, changes: dict[Path, str]
-) -> list[tuple[str, int, str]]:
-    """What `ledger check` would still refuse in the adopted files (none, or adopting stops)."""
-    from ledger_tool.checks.run import Sources, check
-
-    def text(name: str) -> tuple[str, str] | None:
-        path = ws.path(name)
-        if path in changes:
-            return ws.display(name), changes[path]
-        return (
-            (ws.display(name), store.read_text(path, ws.display(name))) if path.is_file() else None
-        )
-
-    errors = text("errors")
-    assert errors is not None
-    archived = sorted({*(p for p in changes if p.parent == ws.archive_dir), *ws.archive_files()})
-    archive = "".join(changes.get(p) or store.read_text(p, str(p)) for p in archived)
-    sources = Sources(errors, text("journal"), text("tasks"), archive)
-    found = check(sources, ws.config, ws.tz, lambda shas: set())
-    return [
-        (p.path, p.line, f"{p.code} {p.message} (in the adopted file)")
-        for p in found
-        if not p.warning
-    ]

@@ -21,6 +21,7 @@ from ledger_tool.model import history
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import elapsed, format_duration, parse_file_time
+from ledger_tool.model.vocabulary import Status, error_heading, past
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def free_id(ledger: Ledger, error_id: str, taken: set[str]) -> str:
     day = error_id[4:14]
     used = {int(i[15:]) for i in {*ledger.errors.blocks, *taken} if i[4:14] == day}
     used |= numbers_named(ledger, day)
-    return f"ERR-{day}-{max(used) + 1:03d}"
+    return past(day, used)
 
 
 def from_hand(
@@ -71,8 +72,8 @@ def _hand_block(
 ) -> str:
     """The tool's block for a hand-written entry: key fields, the person's lines, where it came
     from, and a History that says what the fields say."""
-    resolved = item.status == "resolved"
-    lines = [f"### {error_id}{' (RESOLVED)' if resolved else ''}"]
+    resolved = item.status == Status.RESOLVED
+    lines = [error_heading(error_id, resolved)]
     names = ["Status", "Severity", "Area", "First Seen"]
     if resolved:
         first, end = (_at(values[n], tz) for n in ("First Seen", "Resolved"))

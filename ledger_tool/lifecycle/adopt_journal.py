@@ -23,7 +23,7 @@ from ledger_tool.markdown.textcodec import decode, encode
 from ledger_tool.model import history
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import elapsed, format_duration, format_time
-from ledger_tool.model.vocabulary import ERROR_REF
+from ledger_tool.model.vocabulary import ERROR_REF, Status
 
 # A Result that records no fix: empty, a placeholder, or words saying it is not over.
 _UNRESOLVED = re.compile(
@@ -97,7 +97,7 @@ def from_journal(ledger: Ledger, error_id: str, sightings: list[Sighting]) -> Ad
     start = history.episode_start(events) or events[0].at
     text_of_all = " ".join(s.title + " " + s.says("What") + " " + s.says("Why") for s in sightings)
     values = {
-        "Status": "RESOLVED" if resolved else "ACTIVE",
+        "Status": Status.RESOLVED.word if resolved else "ACTIVE",
         "Severity": "P0" if re.search(r"\bP0\b", text_of_all) else "P1",
         "Area": encode(
             first.says("Area")

@@ -15,7 +15,7 @@ from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.textcodec import encode
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_time
-from ledger_tool.model.vocabulary import task_id
+from ledger_tool.model.vocabulary import Severity, task_id
 
 # Error fields the task mirrors under the same name.
 TASK_MIRROR = ("Impact", "Root Cause", "Dependencies", "Workarounds")
@@ -96,7 +96,9 @@ def journal_link(ledger: Ledger, error_id: str) -> str:
     return ledger.link_to(ledger.ws.path("journal"), title)
 
 
-def new_task(ledger: Ledger, error_id: str, description: str, severity: str, impact: str) -> None:
+def new_task(
+    ledger: Ledger, error_id: str, description: str, severity: Severity, impact: str
+) -> None:
     """The task that opening an error adds."""
     task = {
         "Task ID": task_id(error_id),

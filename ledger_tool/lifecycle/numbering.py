@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ledger_tool.files import store
 from ledger_tool.files.ledger import Ledger
+from ledger_tool.model.vocabulary import past
 
 _NUMBER = re.compile(r"\d{3,}")
 
@@ -19,7 +20,7 @@ _NUMBER = re.compile(r"\d{3,}")
 def next_id(ledger: Ledger, day: str, taken: Iterable[int] = ()) -> str:
     """The ID a new error of `day` (YYYY-MM-DD) takes; `taken` are numbers in use elsewhere."""
     used = set(taken) | _numbers_used(ledger.errors.text, day) | numbers_named(ledger, day)
-    return f"ERR-{day}-{max(used, default=0) + 1:03d}"
+    return past(day, used)
 
 
 def numbers_named(ledger: Ledger, day: str) -> set[int]:

@@ -13,7 +13,7 @@ from ledger_tool.lifecycle.journal_tasks import journal_investigation, task_stat
 from ledger_tool.markdown.block import Block
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_time
-from ledger_tool.model.vocabulary import ERROR_REF, RESOLVED_MARK, error_heading
+from ledger_tool.model.vocabulary import ERROR_REF, RESOLVED_MARK, Status, error_heading
 
 
 def fix_derived(ledger: Ledger) -> list[str]:
@@ -28,7 +28,7 @@ def fix_derived(ledger: Ledger) -> list[str]:
         if entry.id not in journal_refs and entry.first_seen is not None:
             journal_investigation(ledger, entry, entry.first_seen)
             changes.append(f"{ledger.ws.display('journal')}: added the journal entry of {entry.id}")
-        want = "COMPLETE" if entry.status == "resolved" else "IN_PROGRESS"
+        want = "COMPLETE" if entry.status == Status.RESOLVED else "IN_PROGRESS"
         status = statuses.get(entry.id)
         if status != want:
             task_status(ledger, entry.id, entry, {"Status": want})
@@ -62,7 +62,7 @@ def _fix_placement(ledger: Ledger) -> list[str]:
         if move is None:
             break
         entry, block = move
-        block.set_heading(error_heading(entry.id, entry.status == "resolved"))
+        block.set_heading(error_heading(entry.id, entry.status == Status.RESOLVED))
         ledger.errors.put(entry.id, block, entry.status, ledger.sort_key(entry), relocate=True)
         ledger.errors = ErrorsFile(ledger.errors.path, ledger.errors.render())
         changes.append(f"{ledger.errors.path}: moved {entry.id} to its place in {entry.status}")
@@ -77,7 +77,7 @@ def _misplaced(ledger: Ledger) -> tuple[Entry, Block] | None:
         for error_id in ids:
             ref = doc.blocks[error_id]
             status = doc.field_value(error_id, "Status").upper()
-            resolved = status == "RESOLVED"
+            resolved = status == Status.RESOLVED.word
             marked = (
                 doc.text[ref.start : doc.text.find("\n", ref.start)]
                 .rstrip()
@@ -98,7 +98,7 @@ def _fix_table(ledger: Ledger, entries: list[Entry]) -> list[str]:
     rows = []
     for entry in sorted(entries, key=_key_first_seen, reverse=True):
         link = ""
-        if entry.status == "resolved" and entry.fix_commit:
+        if entry.status == Status.RESOLVED and entry.fix_commit:
             old = errors.row_cells(entry.id) if entry.id in errors.rows else []
             link = old[5] if len(old) > 5 and entry.fix_commit[:7] in old[5] else ""
             link = link or entry.fix_commit[:7]

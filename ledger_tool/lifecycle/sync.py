@@ -23,6 +23,7 @@ from ledger_tool.model import history
 from ledger_tool.model.commits import Fix, GitFacts, TrailerCommit
 from ledger_tool.model.entry import events_of
 from ledger_tool.model.history import Event
+from ledger_tool.model.vocabulary import Status
 from ledger_tool.workspace import Workspace
 
 _RECORDED = re.compile(r"\n- \d{4}-\d\d-\d\d \d\d:\d\d (resolved|linked) by ([0-9a-f]{7,64})")
@@ -143,7 +144,7 @@ class _Sync:
         resolutions = [e for e in events if e.kind == "resolved"]
         if any(e.commit == sha for e in resolutions):
             return []
-        if entry.status == "active":
+        if entry.status == Status.ACTIVE:
             start = history.episode_start(events)
             if start is not None and at < start:
                 return []  # a fix from before the error came back
@@ -169,7 +170,7 @@ class _Sync:
             if changes:
                 self.ledger.settle()  # the next reopen reads what the last one wrote
             entry = self.ledger.entry(error_id)
-            if entry.status != "resolved" or entry.fix_commit != fix:
+            if entry.status != Status.RESOLVED or entry.fix_commit != fix:
                 continue
             if any(e.kind == "reopened" and e.note == reason for e in events_of(entry)):
                 continue  # this revert reopened it already (and it was resolved again by hand)

@@ -24,7 +24,7 @@ from ledger_tool.model.commits import Fix, GitFacts
 from ledger_tool.model.entry import Entry, events_of
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import elapsed, format_duration, format_time
-from ledger_tool.model.vocabulary import NOTE_FIELDS, SEVERITIES, error_heading
+from ledger_tool.model.vocabulary import NOTE_FIELDS, SEVERITIES, Severity, Status, error_heading
 
 
 def open_error(
@@ -41,12 +41,12 @@ def open_error(
 ) -> Entry:
     """Open a new error, numbered past every number in use that day here or in `taken` (the
     numbers found on other branches)."""
-    severity, area = _checked(ledger, severity, area, description)
+    level, area = _checked(ledger, severity, area, description)
     error_id = next_id(ledger, at.strftime("%Y-%m-%d"), taken or ())
     stamp = format_time(at)
     values = {
-        "Status": "ACTIVE",
-        "Severity": severity,
+        "Status": Status.ACTIVE.word,
+        "Severity": level,
         "Area": encode(area),
         "First Seen": stamp,
         "Last Seen": stamp,
@@ -58,15 +58,15 @@ def open_error(
         "History": history.render_events([Event(at, "opened")]),
     }
     block = Block(ledger.render("error_active.md.j2", values, id=error_id))
-    ledger.errors.put(error_id, block, "active", (stamp, error_id))
+    ledger.errors.put(error_id, block, Status.ACTIVE, (stamp, error_id))
     entry = ledger.entry_from(error_id, block)
     ledger.put_row(entry, "")
     journal_tasks.journal_investigation(ledger, entry, at)
-    journal_tasks.new_task(ledger, error_id, description, severity, impact)
+    journal_tasks.new_task(ledger, error_id, description, level, impact)
     return entry
 
 
-def _checked(ledger: Ledger, severity: str, area: str, description: str) -> tuple[str, str]:
+def _checked(ledger: Ledger, severity: str, area: str, description: str) -> tuple[Severity, str]:
     """The severity and area of a new error as the ledger keeps them, or why it refuses them."""
     severity = severity.strip().upper()
     if severity in ("P2", "P3"):
@@ -84,7 +84,7 @@ def _checked(ledger: Ledger, severity: str, area: str, description: str) -> tupl
         raise LedgerError(f"area {area!r} is not one of the configured areas: {', '.join(allowed)}")
     if not description.strip():
         raise LedgerError("the description is empty; say in a few words what failed")
-    return severity, area
+    return Severity(severity), area
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def see(
     block = ledger.errors.block(error_id)
     events = events_of(entry)
     # a sighting dated inside the last episode is just a sighting, not a regression
-    after_fix = entry.status == "resolved" and (entry.resolved is None or at >= entry.resolved)
+    after_fix = entry.status == Status.RESOLVED and (entry.resolved is None or at >= entry.resolved)
     code, undecided = _code_seen(git, rev, entry.fix_commit) if after_fix else (None, False)
     if code is not None:
         events = history.add(events, Event(at, "regressed", commit=code or None))
@@ -153,7 +153,7 @@ def _code_seen(
 
 def template_of(entry: Entry) -> str:
     """The template of the block of an error in its status."""
-    return "error_resolved.md.j2" if entry.status == "resolved" else "error_active.md.j2"
+    return "error_resolved.md.j2" if entry.status == Status.RESOLVED else "error_active.md.j2"
 
 
 def note(ledger: Ledger, error_id: str, notes: dict[str, str], append: bool = False) -> Entry:
@@ -187,9 +187,9 @@ def resolve(
     """Move an active error to Resolved with its fix, complete its task, journal the result.
     A resolved error without a fix commit takes `fix` instead, keeping its resolution's time."""
     entry = ledger.entry(error_id)
-    if entry.status == "resolved" and fix is not None and not entry.fix_commit:
+    if entry.status == Status.RESOLVED and fix is not None and not entry.fix_commit:
         return fixes.attach_fix(ledger, entry, fix)
-    if entry.status == "resolved":
+    if entry.status == Status.RESOLVED:
         when = format_time(entry.resolved) if entry.resolved else "earlier"
         raise LedgerError(
             f"{error_id} is already resolved ({when}); `ledger reopen {error_id}` first "
@@ -206,7 +206,7 @@ def resolve(
     block = ledger.errors.block(error_id)
     values = {
         **_counts(entry, block),
-        "Status": "RESOLVED",
+        "Status": Status.RESOLVED.word,
         "Resolved": format_time(at),
         "Resolution Time": format_duration(elapsed(start, at)),
         "History": history.render_events(events),
@@ -224,7 +224,7 @@ def resolve(
     block.set_heading(error_heading(error_id, resolved=True))
     ledger.shape(block, "error_resolved.md.j2", values, complete=True)
     resolved = ledger.entry_from(error_id, block)
-    ledger.errors.put(error_id, block, "resolved", ledger.sort_key(resolved))
+    ledger.errors.put(error_id, block, Status.RESOLVED, ledger.sort_key(resolved))
     ledger.put_row(resolved, link)
     task = {"Status": "COMPLETE"}
     if root_cause:
@@ -242,7 +242,7 @@ def resolve(
 def reopen(ledger: Ledger, error_id: str, at: datetime, reason: str = "") -> Entry:
     """Put a resolved error back to Active; it counts as a recurrence."""
     entry = ledger.entry(error_id)
-    if entry.status != "resolved":
+    if entry.status != Status.RESOLVED:
         raise LedgerError(f"{error_id} is not resolved, so it cannot be reopened")
     if entry.resolved and at < entry.resolved:
         raise LedgerError(
@@ -264,13 +264,13 @@ def _reactivate(
     kind: str,
     reason: str = "",
 ) -> Entry:
-    values = {**_counts(entry, block), "Status": "ACTIVE", "Fix Commit": "", **values}
+    values = {**_counts(entry, block), "Status": Status.ACTIVE.word, "Fix Commit": "", **values}
     block.set_heading(error_heading(entry.id, resolved=False))
     block.remove("Resolved")
     block.remove("Resolution Time")
     ledger.shape(block, "error_active.md.j2", values, complete=True)
     active = ledger.entry_from(entry.id, block)
-    ledger.errors.put(entry.id, block, "active", ledger.sort_key(active))
+    ledger.errors.put(entry.id, block, Status.ACTIVE, ledger.sort_key(active))
     ledger.put_row(active, "")
     journal_tasks.task_status(ledger, entry.id, entry, {"Status": "IN_PROGRESS"})
     journal_tasks.journal_comeback(ledger, entry, at, kind, reason)

@@ -17,7 +17,7 @@ from ledger_tool.model import history
 from ledger_tool.model.entry import read_entry
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import parse_file_time
-from ledger_tool.model.vocabulary import error_heading
+from ledger_tool.model.vocabulary import Status, error_heading
 
 _EPISODE_EVENTS = (*history.STARTS, "resolved")
 
@@ -40,7 +40,7 @@ def _events(block: Block, tz: tzinfo) -> list[Event]:
             Event(parse_file_time(block.get("Last Seen") or "", tz) or first, "seen", count - 1)
         )
     resolved = parse_file_time(block.get("Resolved") or "", tz)
-    if resolved and (block.get("Status") or "").strip().upper() == "RESOLVED":
+    if resolved and (block.get("Status") or "").strip().upper() == Status.RESOLVED.word:
         out.append(Event(resolved, "resolved"))
     return out
 
@@ -114,7 +114,7 @@ def _error_fields(sides: tuple[Block, Block, Block], tz: tzinfo) -> dict[str, st
         raise Clash("its History has a line that is not an event")
     episode = [e.kind for e in events if e.kind in _EPISODE_EVENTS]
     if episode:  # the status follows the merged history's last opening, reopening or resolution
-        out["Status"] = "RESOLVED" if episode[-1] == "resolved" else "ACTIVE"
+        out["Status"] = Status.RESOLVED.word if episode[-1] == "resolved" else Status.ACTIVE.word
     else:
         out["Status"] = pick([s.get("Status") for s in sides], "Status")
     return out
@@ -125,7 +125,7 @@ def merge_error(error_id: str, b: str, o: str, t: str, tz: tzinfo) -> str:
     sides = (Block(b), Block(o), Block(t))
     decided = _error_fields(sides, tz)
     status = (decided["Status"] or "").strip().upper()
-    heading = error_heading(error_id, status == "RESOLVED")
+    heading = error_heading(error_id, status == Status.RESOLVED.word)
     text = merge_block(sides, decided, heading, status)
     try:
         read_entry(error_id, Block(text), tz, "merged")

@@ -25,7 +25,7 @@ from ledger_tool.merge.entries import Kind, Merged
 from ledger_tool.merge.error_block import merge_error
 from ledger_tool.merge.fields import Clash, pick
 from ledger_tool.merge.layout import Group, Parts, cut
-from ledger_tool.model.vocabulary import task_id
+from ledger_tool.model.vocabulary import Status, task_id
 
 _SUBHEADING = re.compile(r"^###[ \t][^\r\n]*", re.M)
 _TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
@@ -113,7 +113,9 @@ class _Errors(Kind):
             return (facts[key].get(name, ""), key)
 
         by_start = sorted(facts, key=lambda k: newest(k, "first seen"), reverse=True)
-        resolved = [k for k in by_start if facts[k].get("status", "").upper() == "RESOLVED"]
+        resolved = [
+            k for k in by_start if facts[k].get("status", "").upper() == Status.RESOLVED.word
+        ]
         resolved.sort(key=lambda k: newest(k, "resolved"), reverse=True)
         done = set(resolved)
         return {
@@ -125,7 +127,11 @@ class _Errors(Kind):
     def _row(self, error_id: str, fields: dict[str, str]) -> str:
         """The table row as the tool writes it; a side's Link to fix is kept while it fits."""
         status = fields.get("status", "").upper()
-        sha = _SHA.search(decode(fields.get("fix commit", ""))) if status == "RESOLVED" else None
+        sha = (
+            _SHA.search(decode(fields.get("fix commit", "")))
+            if status == Status.RESOLVED.word
+            else None
+        )
         fix = sha.group(0) if sha else None
         try:
             link = pick([self._link(s, error_id) for s in ("base", "ours", "theirs")], "link")

@@ -11,6 +11,7 @@ from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.textcodec import decode
 from ledger_tool.model.history import Event, parse_events
 from ledger_tool.model.timefmt import parse_file_time
+from ledger_tool.model.vocabulary import SEVERITIES, Severity, Status
 
 _SHA = re.compile(r"\b[0-9a-f]{7,64}\b")
 # Fields with a meaning of their own; every other field is free text, kept under `fields`.
@@ -24,8 +25,8 @@ _KEY_NAMES = frozenset(name.lower() for name in KEY_FIELDS)
 @dataclass
 class Entry:
     id: str
-    status: str  # "active" or "resolved"
-    severity: str
+    status: Status
+    severity: Severity
     area: str
     description: str
     first_seen: datetime | None
@@ -89,10 +90,10 @@ def read_entry(
         return when
 
     status = (block.get("Status") or "").strip().upper()
-    if status not in ("ACTIVE", "RESOLVED"):
+    if status not in (Status.ACTIVE.word, Status.RESOLVED.word):
         raise fail("Status", f"Status of {error_id} must be ACTIVE or RESOLVED, not {status!r}")
     severity = (block.get("Severity") or "").strip()
-    if severity not in ("P0", "P1"):
+    if severity not in SEVERITIES:
         raise fail(
             "Severity", f"Severity of {error_id} must be P0 or P1, not {severity!r}", "LDG105"
         )
@@ -120,14 +121,14 @@ def read_entry(
     )
     return Entry(
         id=error_id,
-        status=status.lower(),
-        severity=severity,
+        status=Status(status.lower()),
+        severity=Severity(severity),
         area=text("Area"),
         description=text("Description"),
         first_seen=time("First Seen", required=True),
         last_seen=time("Last Seen", required=False),
         occurrences=int(occurrences_raw),
-        resolved=time("Resolved", required=False) if status == "RESOLVED" else None,
+        resolved=time("Resolved", required=False) if status == Status.RESOLVED.word else None,
         fix_commit=fix.group(0) if fix else None,
         fingerprint=text("Fingerprint") or None,
         history=events,
@@ -145,7 +146,7 @@ def events_of(entry: Entry) -> list[Event]:
     if not events and first is not None:
         if entry.occurrences > 1:
             events.append(Event(entry.last_seen or first, "seen", entry.occurrences - 1))
-        if entry.status == "resolved" and entry.resolved is not None:
+        if entry.status == Status.RESOLVED and entry.resolved is not None:
             events.append(Event(entry.resolved, "resolved", commit=entry.fix_commit))
     if first is not None and not any(e.kind == "opened" for e in events):
         events.insert(0, Event(first, "opened"))

@@ -37,15 +37,25 @@ class Status(StrEnum):
     ACTIVE = "active"
     RESOLVED = "resolved"
 
+    @property
+    def word(self) -> str:
+        """How a block's Status field and the table's Status cell spell it: ACTIVE, RESOLVED."""
+        return self.value.upper()
+
 
 SEVERITIES = tuple(Severity)
 
 
 def next_free(day: str, used: Iterable[str]) -> str:
-    """The first ID of `day` past every number of that day in `used`."""
+    """The first ID of `day` past every number of that day in the IDs `used`."""
     prefix = f"ERR-{day}-"
-    numbers = [int(i[len(prefix) :]) for i in used if i.startswith(prefix)]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    return past(day, (int(i[len(prefix) :]) for i in used if i.startswith(prefix)))
+
+
+def past(day: str, numbers: Iterable[int]) -> str:
+    """The ID of `day` (YYYY-MM-DD) numbered one past the highest of `numbers` (001 for none):
+    the one place a new ID is spelled."""
+    return f"ERR-{day}-{max(numbers, default=0) + 1:03d}"
 
 
 def task_id(error_id: str) -> str:
