@@ -44,8 +44,9 @@ from ledger_tool.config import load
 from ledger_tool.files import wording
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import archive_header, merge_archive
+from ledger_tool.files.ledger import shape
 from ledger_tool.files.templates import render
-from ledger_tool.markdown.block import Block, layout_of
+from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.splice import Edit, apply, content_end
 from ledger_tool.markdown.textcodec import encode
 from ledger_tool.model import history
@@ -444,20 +445,7 @@ class Writer:
         return render(self.root, template, values, **context)
 
     def _shape(self, block: Block, template: str, values: dict[str, str], complete: bool) -> None:
-        """Mirror of `Ledger.shape`: set fields, add missing ones where the template puts them."""
-        missing = [name for name, raw in values.items() if not block.replace(name, raw)]
-        if not missing and not complete:
-            return
-        current = {span.name: block.get(span.name) or "" for span in block.spans().values()}
-        heading_id = block.heading.lstrip("#").split()[0]
-        context = {"id": heading_id, "task_id": heading_id, "time": "", "title": ""}
-        slots = layout_of(self._render(template, current | values, **context))
-        for slot in slots:
-            if block.get(slot.name) is None and (complete or slot.name in values):
-                block.insert(slot.name, values.get(slot.name, ""), slots)
-        for name in missing:
-            if block.get(name) is None:
-                block.insert(name, values[name], slots)
+        shape(block, self._render, template, values, complete)
 
     # the journal: entries in time order, the oldest moved out past `journal_max_lines`
 

@@ -63,11 +63,11 @@ def fmt(moment: datetime | None) -> str:
     return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
 
-def refuse_during_git_operation(ws: Workspace) -> None:
+def refuse_during_git_operation(ws: Workspace, during_merge: str = "") -> None:
     """Every writing command asks this before it takes the lock (gitstate says why)."""
     from ledger_tool.gitlink import gitstate
 
-    gitstate.refuse_during_operation(ws.root)
+    gitstate.refuse_during_operation(ws.root, during_merge)
 
 
 @contextlib.contextmanager

@@ -19,7 +19,6 @@ from ledger_tool.cli._common import (
     taken_numbers,
     workspace,
 )
-from ledger_tool.exceptions import LedgerError
 
 if TYPE_CHECKING:
     from ledger_tool.workspace import Workspace
@@ -130,18 +129,14 @@ def renumber(old: str, new: str, as_json: bool) -> None:
     \b
         ledger renumber ERR-2026-11-20-001 ERR-2026-11-20-002
     """
-    from ledger_tool import gitdirs
     from ledger_tool.files.ledger import writing
     from ledger_tool.lifecycle import renumber as renumbering
 
     ws = workspace()
     old, new = normal_id(old), normal_id(new)
-    folder = gitdirs.git_dir(ws.root)
-    if folder is not None and (folder / "MERGE_HEAD").exists():
-        raise LedgerError(
-            "a merge is in progress; abort it first (`git merge --abort`), then renumber"
-        )
-    refuse_during_git_operation(ws)
+    refuse_during_git_operation(
+        ws, "a merge is in progress; abort it first (`git merge --abort`), then renumber"
+    )
     try:
         taken = taken_numbers(ws, datetime.strptime(old[4:14], "%Y-%m-%d"))
     except ValueError:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 
 from ledger_tool.exceptions import ParseError
 from ledger_tool.files.errors_table import Section, SummaryTable, line_end
+from ledger_tool.files.key_fields import bad_key_field, field_line
 from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import Outline, scan
@@ -21,59 +21,7 @@ from ledger_tool.markdown.splice import Edit
 from ledger_tool.model.vocabulary import ID_PATTERN
 
 _ID_TITLE = re.compile(rf"(?P<id>{ID_PATTERN})(?P<resolved>[ \t]+\(RESOLVED\))?")
-_KEY_FIELD = re.compile(
-    r"^\*\*(?P<name>Status|Severity|First Seen|Last Seen|Occurrences|Resolved)\*\*:[ \t]*"
-    r"(?P<value>.*?)[ \t]*\r?$",
-    re.M,
-)
-_KEY_VALUE = {
-    "Status": re.compile(r"ACTIVE|RESOLVED"),
-    "Severity": re.compile(r"P[01]"),
-    "First Seen": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"),
-    "Last Seen": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"),
-    "Resolved": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"),
-    "Occurrences": re.compile(r"\d+"),
-}
-_KEY_HINT = {
-    "Status": "ACTIVE or RESOLVED",
-    "Severity": "P0 or P1",
-    "Occurrences": "a whole number",
-}
 SECTIONS = {"active errors": "active", "resolved errors": "resolved", "schema": "schema"}
-# key field lines whose value is malformed (`*+` so the value cannot give back its spaces)
-_BAD_KEY_FIELD = re.compile(
-    r"\n\*\*(?:Status\*\*:[ \t]*+(?!(?:ACTIVE|RESOLVED)[ \t]*\r?$)"
-    r"|Severity\*\*:[ \t]*+(?!P[01][ \t]*\r?$)"
-    r"|(?:First Seen|Last Seen|Resolved)\*\*:[ \t]*+(?!\d{4}-\d\d-\d\d \d\d:\d\d[ \t]*\r?$)"
-    r"|Occurrences\*\*:[ \t]*+(?!\d+[ \t]*\r?$))",
-    re.M,
-)
-
-
-def bad_key_field(outline: Outline, in_scope: Callable[[int], bool]) -> tuple[int, str] | None:
-    """The first malformed key field line (offset, message) outside fences and comments."""
-    text = "\n" + outline.text  # every line, the first included, then follows a newline
-    for m in _BAD_KEY_FIELD.finditer(text):
-        at = m.start()  # the offset of the line in outline.text
-        if outline.is_hidden(at) or not in_scope(at):
-            continue
-        field = _KEY_FIELD.match(outline.text, at)
-        assert field is not None
-        name, value = field.group("name"), field.group("value")
-        return (
-            at,
-            f"{name} is {value!r}; it must be {_KEY_HINT.get(name, 'a time YYYY-MM-DD HH:MM')}",
-        )
-    return None
-
-
-@cache
-def _field_line(name: str) -> re.Pattern[str]:
-    # the spellings that reading a block accepts (a list item, any case), so that placing a block
-    # by this value agrees with where `ledger check` wants it
-    return re.compile(
-        rf"^(?:[-*] )?\*\*[ \t]*{re.escape(name)}[ \t]*\*\*:[ \t]*(.*?)[ \t]*\r?$", re.M | re.I
-    )
 
 
 @dataclass
@@ -230,7 +178,7 @@ class ErrorsFile(SummaryTable):
     def field_value(self, error_id: str, name: str) -> str:
         """The raw value of a one-line field of a block, found without parsing the block."""
         ref = self.blocks[error_id]
-        m = _field_line(name).search(self.text, ref.start, ref.end)
+        m = field_line(name).search(self.text, ref.start, ref.end)
         return m.group(1) if m else ""
 
     def _sort_value(self, error_id: str, section: str) -> tuple[str, str]:

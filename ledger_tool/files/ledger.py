@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from hashlib import blake2b
 from pathlib import Path
 
@@ -198,24 +198,8 @@ class Ledger:
         return render(self.ws.root, template, values, **context)
 
     def shape(self, block: Block, template: str, values: dict[str, str], complete: bool) -> None:
-        """Set `values` in place; add missing fields where `template` puts them.
-
-        With `complete`, every field of the template that the block lacks is added (empty), so a
-        block that changes status takes the shape of its new template.
-        """
-        missing = [name for name, raw in values.items() if not block.replace(name, raw)]
-        if not missing and not complete:
-            return
-        current = {span.name: block.get(span.name) or "" for span in block.spans().values()}
-        heading_id = block.heading.lstrip("#").split()[0]
-        context = {"id": heading_id, "task_id": heading_id, "time": "", "title": ""}
-        slots: list[Slot] = layout_of(self.render(template, current | values, **context))
-        for slot in slots:
-            if block.get(slot.name) is None and (complete or slot.name in values):
-                block.insert(slot.name, values.get(slot.name, ""), slots)
-        for name in missing:
-            if block.get(name) is None:
-                block.insert(name, values[name], slots)
+        """Set `values` in place; add missing fields where `template` puts them (`shape`)."""
+        shape(block, self.render, template, values, complete)
 
     def put_row(self, entry: Entry, link: str) -> None:
         """Write the entry's summary table row; `link` is its Fix Commit cell."""
@@ -265,3 +249,31 @@ def writing(ws: Workspace) -> Iterator[dict[Path, str]]:
         out: dict[Path, str] = {}
         yield out
         store.write_files(ws.root, out)
+
+
+def shape(
+    block: Block,
+    render: Callable[..., str],
+    template: str,
+    values: dict[str, str],
+    complete: bool,
+) -> None:
+    """Set `values` in `block` in place; add missing fields where `template` (rendered by
+    `render(name, values, **context)`) puts them.
+
+    With `complete`, every field of the template that the block lacks is added (empty), so a
+    block that changes status takes the shape of its new template.
+    """
+    missing = [name for name, raw in values.items() if not block.replace(name, raw)]
+    if not missing and not complete:
+        return
+    current = {span.name: block.get(span.name) or "" for span in block.spans().values()}
+    heading_id = block.heading.lstrip("#").split()[0]
+    context = {"id": heading_id, "task_id": heading_id, "time": "", "title": ""}
+    slots: list[Slot] = layout_of(render(template, current | values, **context))
+    for slot in slots:
+        if block.get(slot.name) is None and (complete or slot.name in values):
+            block.insert(slot.name, values.get(slot.name, ""), slots)
+    for name in missing:
+        if block.get(name) is None:
+            block.insert(name, values[name], slots)

@@ -94,13 +94,16 @@ def picks_pending(root: Path) -> bool:
     return len([line for line in lines if line.strip() and not line.startswith("#")]) > 1
 
 
-def refuse_during_operation(root: Path) -> None:
+def refuse_during_operation(root: Path, during_merge: str = "") -> None:
     """Refuse to write while git is stopped in a rebase, merge, cherry-pick or revert (or holds
     conflicts): a ledger change then would be mixed into the operation's result.  Every
-    writing command asks, before it takes the lock."""
+    writing command asks, before it takes the lock; one whose advice during a merge is not
+    the usual one says it in `during_merge`."""
     if gitdirs.git_dir(root) is None:
         return
     busy = operation_going_on(root, os.environ.get("LEDGER_HOOK"))
+    if busy == "merge" and during_merge:
+        raise LedgerError(during_merge)
     conflicts = unmerged_paths(root)
     if busy is None and not conflicts:
         return
