@@ -19,8 +19,8 @@ import pytest
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.figures.cells import Cell, Table, markdown_table
 from ledger_tool.figures.chart import axis_top, svg
-from ledger_tool.figures.pages import heading_anchor
 from ledger_tool.figures.weeks import WeekCount, parse_week
+from ledger_tool.markdown.textcodec import heading_anchor
 from tests.conftest import LedgerRunner, git
 from tests.test_metrics import _build, _metrics
 

@@ -24,6 +24,7 @@ from ledger_tool.figures.report import Report, build
 from ledger_tool.figures.weeks import week_bounds, week_label
 from ledger_tool.files import store
 from ledger_tool.files.templates import render_page
+from ledger_tool.markdown.textcodec import heading_anchor
 
 if TYPE_CHECKING:
     from ledger_tool.files.ledger import Ledger
@@ -98,12 +99,6 @@ def _relative(
 
 def _link(target: Path, folder: Path) -> str:
     return Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
-
-
-def heading_anchor(title: str) -> str:
-    """The anchor GitHub gives a heading (`ERR-2026-11-20-001 (RESOLVED)` ->
-    `err-2026-11-20-001-resolved`)."""
-    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
 
 
 def anchors(ledger: Ledger, folder: Path) -> dict[str, str]:

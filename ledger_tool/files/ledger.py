@@ -23,7 +23,7 @@ from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.markdown.block import Block, Slot, layout_of
-from ledger_tool.markdown.textcodec import encode
+from ledger_tool.markdown.textcodec import encode, heading_anchor
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
 from ledger_tool.model.vocabulary import ID_PATTERN, ID_RE, Status
@@ -217,7 +217,7 @@ class Ledger:
     def link_to(self, path: Path, heading: str) -> str:
         """A Markdown link from ERRORS.md to a heading of `path` (GitHub's anchor for it)."""
         target = os.path.relpath(path, self.ws.path("errors").parent)
-        anchor = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        anchor = heading_anchor(heading)
         return f"[{encode(target)}]({target.replace(' ', '%20')}#{anchor})"
 
 

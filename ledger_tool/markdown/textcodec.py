@@ -105,3 +105,9 @@ def printable(text: str) -> str:
     (`\\x1b`, `\\u202e`), so that stored text or an argument cannot colour, move, hide, link or
     reorder what the tool prints.  Newlines and tabs stay."""
     return _UNPRINTABLE.sub(_visible, text)
+
+
+def heading_anchor(title: str) -> str:
+    """The anchor GitHub gives a heading (`ERR-2026-11-20-001 (RESOLVED)` ->
+    `err-2026-11-20-001-resolved`): the one place links into the files spell it."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
