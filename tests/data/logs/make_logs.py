@@ -1,0 +1,1205 @@
+#!/usr/bin/env python3
+"""Write the crash-log corpus for `ledger ingest` and its expectations.
+
+Run from anywhere:  python tests/data/logs/make_logs.py
+
+Every log is built here, byte for byte, so that `\\r`, `\\x00`, invalid UTF-8,
+ANSI escapes, CRLF, missing final newlines and the one gzip file are exact.
+Output is deterministic (fixed clocks, seeded RNGs, gzip mtime 0): running the
+script twice gives identical files.
+
+Besides the logs it writes expected.json.  `final_line` is not typed by hand:
+each log names a marker (a substring and which occurrence) and the script
+finds its 1-based line number, counting lines split on b"\\n" only.  The
+script then checks what it can check mechanically (line counts, repeated
+counts, the `Type: message` on the final line, frame and chain counts of the
+final traceback) and stops with an error if a hand-written number is wrong.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# --------------------------------------------------------------------------
+# registry
+# --------------------------------------------------------------------------
+
+LOGS: list[dict] = []
+
+
+def log(name, *, about, category, exception_type, msg, final, frames, chain,
+        group_members=0, exit_code=None, signal=None, phase, repeated=(),
+        status="failed", covers="", check_tb=True, min_lines=20, max_lines=300):
+    """Register a builder.  `final` is (substring, occurrence) with occurrence
+    -1 for the last line containing it, 0 for the first, k for the k-th."""
+
+    def deco(fn):
+        LOGS.append(dict(
+            name=name, build=fn, about=about, category=category,
+            exception_type=exception_type, msg=msg, final=final, frames=frames,
+            chain=chain, group_members=group_members, exit_code=exit_code,
+            signal=signal, phase=phase, repeated=list(repeated), status=status,
+            covers=covers, check_tb=check_tb, min_lines=min_lines,
+            max_lines=max_lines))
+        return fn
+
+    return deco
+
+
+# --------------------------------------------------------------------------
+# helpers: clocks, progress bars, traceback pieces
+# --------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self, start: str, seed: int = 0):
+        self.t = _dt.datetime.strptime(start, "%Y-%m-%d %H:%M:%S")
+        self.rng = random.Random(seed)
+
+    def tick(self, seconds: float = 0.0, jitter: float = 0.0):
+        s = seconds + (self.rng.uniform(0, jitter) if jitter else 0.0)
+        self.t += _dt.timedelta(seconds=s)
+        return self
+
+    # [2025-12-10 03:58:22]
+    def seed(self):
+        return self.t.strftime("[%Y-%m-%d %H:%M:%S]")
+
+    # 2025-12-10 03:58:22,123
+    def py(self):
+        return self.t.strftime("%Y-%m-%d %H:%M:%S,") + f"{self.t.microsecond // 1000:03d}"
+
+    # [2025-12-10 03:58:22,123]
+    def ds(self):
+        return "[" + self.py() + "]"
+
+    # E1210 03:58:22.123456  (glog / absl)
+    def glog(self, level: str):
+        return f"{level}{self.t:%m%d %H:%M:%S}.{self.t.microsecond:06d}"
+
+    # [rank0]:[E1210 03:58:22.123456789 ...  (c10 logging, nanoseconds)
+    def c10(self, level: str):
+        return f"{level}{self.t:%m%d %H:%M:%S}.{self.t.microsecond:06d}{self.rng.randrange(1000):03d}"
+
+    def iso(self):
+        return self.t.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _fmt_secs(s: float) -> str:
+    s = int(s)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+
+
+_BLOCKS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(frac: float, width: int = 10) -> str:
+    full = int(frac * width)
+    if full >= width:
+        return "█" * width
+    part = int((frac * width - full) * 8)
+    return "█" * full + (_BLOCKS[part] if part else " ") + " " * (width - full - 1)
+
+
+def tqdm(total, points, desc="", rate=2.0, unit="it", width=10, lead="\r"):
+    """One physical line of a tqdm bar redrawn at each n in `points`
+    (many \\r on one line, as tqdm writes to a file that is not a tty)."""
+    out = []
+    for n in points:
+        frac = n / total if total else 1.0
+        pct = f"{int(frac * 100):3d}%"
+        el = n / rate if rate else 0
+        if n == 0:
+            tail = f"[00:00<?, ?{unit}/s]"
+        else:
+            rem = (total - n) / rate
+            if rate >= 1:
+                r = f"{rate:5.2f}{unit}/s"
+            else:
+                r = f"{1 / rate:5.2f}s/{unit}"
+            tail = f"[{_fmt_secs(el)}<{_fmt_secs(rem)}, {r}]"
+        pre = f"{desc}: " if desc else ""
+        out.append(f"{lead}{pre}{pct}|{_bar(frac, width)}| {n}/{total} {tail}")
+    return "".join(out)
+
+
+def F(path, lineno, func, src=None, mark=None):
+    """One traceback frame as Python 3.11 prints it.  `mark` is the
+    substring of `src` to underline with ^ (omitted when it is the whole
+    line, as 3.11 does)."""
+    out = [f'  File "{path}", line {lineno}, in {func}']
+    if src is not None:
+        out.append("    " + src)
+        if mark:
+            i = src.index(mark)
+            if not (i == 0 and len(mark) == len(src)):
+                out.append("    " + " " * i + "^" * len(mark))
+    return out
+
+
+def TB(frames, exc, header="Traceback (most recent call last):"):
+    lines = [header]
+    for f in frames:
+        lines += f
+    lines += exc.split("\n")
+    return lines
+
+
+DIRECT = ["", "The above exception was the direct cause of the following exception:", ""]
+DURING = ["", "During handling of the above exception, another exception occurred:", ""]
+
+
+def pre(prefix, lines):
+    return [prefix + l for l in lines]
+
+
+def interleave(rng, *streams):
+    """Merge line streams keeping each one's order (ranks writing to one
+    stderr)."""
+    streams = [list(s) for s in streams]
+    idx = [0] * len(streams)
+    out = []
+    while True:
+        live = [i for i, s in enumerate(streams) if idx[i] < len(s)]
+        if not live:
+            return out
+        i = rng.choice(live)
+        # ranks flush in small bursts
+        for _ in range(rng.randint(1, 3)):
+            if idx[i] < len(streams[i]):
+                out.append(streams[i][idx[i]])
+                idx[i] += 1
+
+
+ESC = "\x1b"
+
+
+def c(code, s):
+    return f"{ESC}[{code}m{s}{ESC}[0m"
+
+
+SP = "/opt/conda/lib/python3.11/site-packages"
+PYLIB = "/opt/conda/lib/python3.11"
+
+OOM_MSG = ("CUDA out of memory. Tried to allocate {alloc}. GPU {gpu} has a total capacity of 79.15 GiB "
+           "of which {free} is free. Including non-PyTorch memory, this process has {inuse} memory in use. "
+           "Of the allocated memory {byp} is allocated by PyTorch, and {resv} is reserved by PyTorch but "
+           "unallocated. If reserved but unallocated memory is large try setting "
+           "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation "
+           "for Memory Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)")
+
+
+def oom(alloc="2.00 GiB", gpu=0, free="1.23 GiB", inuse="77.91 GiB", byp="74.02 GiB", resv="2.37 GiB"):
+    return OOM_MSG.format(alloc=alloc, gpu=gpu, free=free, inuse=inuse, byp=byp, resv=resv)
+
+
+def backward_frames():
+    return [
+        F(f"{SP}/torch/_tensor.py", 581, "backward", "torch.autograd.backward("),
+        F(f"{SP}/torch/autograd/__init__.py", 347, "backward", "_engine_run_backward("),
+        F(f"{SP}/torch/autograd/graph.py", 825, "_engine_run_backward",
+          "return Variable._execution_engine.run_backward(  # Calls into the C++ engine to run the backward pass",
+          "Variable._execution_engine.run_backward("),
+    ]
+
+
+def module_call_frames():
+    return [
+        F(f"{SP}/torch/nn/modules/module.py", 1736, "_wrapped_call_impl",
+          "return self._call_impl(*args, **kwargs)", "self._call_impl(*args, **kwargs)"),
+        F(f"{SP}/torch/nn/modules/module.py", 1747, "_call_impl",
+          "return forward_call(*args, **kwargs)", "forward_call(*args, **kwargs)"),
+    ]
+
+
+def torchrun_frames(binary="/opt/conda/bin/torchrun"):
+    return [
+        F(binary, 8, "<module>", "sys.exit(main())", "main()"),
+        F(f"{SP}/torch/distributed/elastic/multiprocessing/errors/__init__.py", 355, "wrapper",
+          "return f(*args, **kwargs)", "f(*args, **kwargs)"),
+        F(f"{SP}/torch/distributed/run.py", 919, "main", "run(args)"),
+        F(f"{SP}/torch/distributed/run.py", 910, "run", "elastic_launch("),
+        F(f"{SP}/torch/distributed/launcher/api.py", 138, "__call__",
+          "return launch_agent(self._config, self._entrypoint, list(args))",
+          "launch_agent(self._config, self._entrypoint, list(args))"),
+        F(f"{SP}/torch/distributed/launcher/api.py", 269, "launch_agent", "raise ChildFailedError("),
+    ]
+
+
+def child_failed_box(script, failures, root, width=60):
+    """failures/root: dicts with time, host, rank, local_rank, exitcode, pid,
+    traceback (None -> the 'To enable traceback' hint)."""
+
+    def entry(i, d):
+        tb = d.get("traceback") or "To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html"
+        return [
+            f"[{i}]:",
+            f"  time      : {d['time']}",
+            f"  host      : {d['host']}",
+            f"  rank      : {d['rank']} (local_rank: {d['local_rank']})",
+            f"  exitcode  : {d['exitcode']} (pid: {d['pid']})",
+            "  error_file: <N/A>",
+            f"  traceback : {tb}",
+        ]
+
+    out = ["torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ",
+           "=" * width, f"{script} FAILED", "-" * width, "Failures:"]
+    if not failures:
+        out.append("  <NO_OTHER_FAILURES>")
+    else:
+        for i, d in enumerate(failures, 1):
+            out += entry(i, d)
+    out += ["-" * width, "Root Cause (first observed failure):"]
+    out += entry(0, root)
+    out += ["=" * width]
+    return out
+
+
+def c10_frames(lib_rows):
+    """C++ frame #N lines under a c10 error."""
+    return [f"frame #{i}: {row}" for i, row in enumerate(lib_rows)]
+
+
+TORCH_LIB = f"{SP}/torch/lib"
+
+
+def nccl_watchdog_cpp_frames(base=0x7f3a9c000000):
+    return c10_frames([
+        f"c10::Error::Error(c10::SourceLocation, std::string) + 0x96 (0x{base + 0x16c1b6:x} in {TORCH_LIB}/libc10.so)",
+        "c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout(std::optional<std::chrono::duration<long, std::ratio<1l, 1000l> > >) + "
+        f"0x2b4 (0x{base - 0x51be438c:x} in {TORCH_LIB}/libtorch_cuda.so)",
+        f"c10d::ProcessGroupNCCL::watchdogHandler() + 0x890 (0x{base - 0x51be2830:x} in {TORCH_LIB}/libtorch_cuda.so)",
+        f"c10d::ProcessGroupNCCL::ncclCommWatchdog() + 0x14d (0x{base - 0x51be1873:x} in {TORCH_LIB}/libtorch_cuda.so)",
+        f"<unknown function> + 0x145c0 (0x{base + 0x4d85c0:x} in {TORCH_LIB}/libtorch.so)",
+        f"<unknown function> + 0x94ac3 (0x{base + 0x2a94ac3:x} in /lib/x86_64-linux-gnu/libc.so.6)",
+        f"clone + 0x44 (0x{base + 0x2b25a04:x} in /lib/x86_64-linux-gnu/libc.so.6)",
+    ])
+
+
+# ==========================================================================
+# the logs
+# ==========================================================================
+
+# -------------------------------------------------------------- oom_training
+
+
+@log("train_oom.log",
+     about="Seed-001 format job: 47 recovered chat-template ERRORs in PreTokenize, then torch.OutOfMemoryError in "
+           "backward during SFT; the 'Training failed with error' echo before and 'ERROR: Training failed' after the "
+           "traceback only repeat it",
+     category="oom_training", exception_type="torch.OutOfMemoryError",
+     msg="CUDA out of memory. Tried to allocate 2.00 GiB",
+     final=("torch.OutOfMemoryError: CUDA out of memory", -1), frames=9, chain=1, phase="training",
+     repeated=[("Cannot use chat template", 47)],
+     covers="seed-001 `[ts] [module] [LEVEL] [Phase]` lines, ERROR lines that repeat with numbers and quoted values, "
+            "tqdm shard bar, echo lines around a traceback")
+def _train_oom():
+    ck = Clock("2025-12-10 03:12:01", seed=1)
+    rng = random.Random(11)
+    L = []
+
+    def s(level, phase, msg, dt=0.0, module="__main__"):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        ph = f" [{phase}]" if phase else ""
+        L.append(f"{ck.seed()} [{module}] [{level}]{ph} {msg}")
+
+    s("INFO", "Main", "Starting job 7f3a2c (standalone_trainer v0.9.4)")
+    s("INFO", "Main", "Python 3.11.10 | torch 2.5.1+cu124 | transformers 4.46.3 | 1x NVIDIA H100 80GB HBM3")
+    s("INFO", "Main", "Config: model=meta-llama/Llama-3.1-8B-Instruct max_seq_len=8192 per_device_batch=8 "
+                      "grad_accum=4 lr=2e-05 bf16=True gradient_checkpointing=False", 0.2)
+    s("INFO", "Model", "Loading tokenizer from /models/Llama-3.1-8B-Instruct", 0.4)
+    s("INFO", "Model", "Loading model weights (bf16, device_map=cuda:0)", 0.9)
+    L.append(tqdm(4, [0, 1, 2, 3, 4], desc="Loading checkpoint shards", rate=0.54))
+    s("INFO", "Model", "Model loaded: 8.03B parameters, 16.06 GB", 7.6)
+    s("INFO", "PreTokenize", "Tokenizing 52000 conversations with the chat template", 0.3)
+    roles = ["tool", "ipython", "function"]
+    for i in range(47):
+        sample = 903 + i * 1103 + rng.randrange(900)
+        role = roles[i % 3] if i % 5 else "tool"
+        s("ERROR", "PreTokenize",
+          f"Cannot use chat template for sample {sample}: role '{role}' is not supported by this template, "
+          "falling back to plain concatenation", 0.35)
+    s("INFO", "PreTokenize", "Tokenized 52000 samples (47 fell back), 98331204 tokens, 1625 optimizer steps", 0.8)
+    s("INFO", "SFT", "Starting SFT: 1 epoch, 1625 steps, warmup 50", 1.0)
+    loss = 1.93
+    for step in range(10, 390, 10):
+        loss = max(0.72, loss - rng.uniform(0.005, 0.04))
+        lr = min(2e-5, 2e-5 * step / 50)
+        mem = 58.0 + rng.uniform(0, 16)
+        s("INFO", "SFT", f"step {step}/1625 loss={loss:.4f} lr={lr:.2e} grad_norm={rng.uniform(0.6, 3.5):.2f} "
+                         f"mem_reserved={mem:.1f}GB tok/s={rng.randrange(9800, 11800)}", 41)
+    s("WARNING", "SFT", "Batch at step 387 holds 8 sequences of 8192 tokens; reserved memory 77.9/79.1 GiB", 33)
+    msg = oom()
+    s("ERROR", "Main", f"Training failed with error: {msg}", 2.1)
+    s("ERROR", None, "Full traceback:")
+    T = "/home/mlops/trainer/standalone_trainer.py"
+    L += TB([
+        F(T, 3455, "<module>", "sys.exit(main())", "main()"),
+        F(T, 3401, "main", "trainer.run()"),
+        F(T, 2977, "run", "self._train_epoch(epoch)"),
+        F(T, 2710, "_train_epoch", "loss = self._training_step(batch)", "self._training_step(batch)"),
+        F(T, 2588, "_training_step", "self.accelerator.backward(loss)"),
+        F(f"{SP}/accelerate/accelerator.py", 2248, "backward", "loss.backward(**kwargs)"),
+    ] + backward_frames(), f"torch.OutOfMemoryError: {msg}")
+    s("INFO", "Main", "Releasing CUDA cache and writing run summary to /home/mlops/runs/7f3a2c/summary.json", 0.4)
+    L.append(f"ERROR: Training failed: {msg}")
+    return "\n".join(L) + "\n"
+
+
+@log("torchrun_child_oom.log",
+     about="torchrun with 2 ranks: both ranks print torch.OutOfMemoryError with [rank0]:/[rank1]: prefixes "
+           "interleaved line by line, then torchrun's ChildFailedError (exitcode 1); the wrapper takes the child's "
+           "category, its own traceback is the final one",
+     category="oom_training", exception_type="torch.distributed.elastic.multiprocessing.errors.ChildFailedError",
+     msg="", final=("errors.ChildFailedError:", -1), frames=6, chain=1, exit_code=1, phase="training",
+     covers="`[rankN]:` prefixes with two tracebacks interleaved, glog lines from torch.elastic, ChildFailedError "
+            "box with exitcode 1 after a child's traceback, ChildFailedError message whose first line is empty")
+def _torchrun_child_oom():
+    ck = Clock("2025-12-10 03:40:02", seed=2)
+    rng = random.Random(22)
+    L = []
+    g = "torch/distributed/run.py:793]"
+    for m in ["", "*****************************************",
+              "Setting OMP_NUM_THREADS environment variable for each process to be 1 in default, to avoid your "
+              "system being overloaded, please further tune the variable for optimal performance in your "
+              "application as needed. ",
+              "*****************************************"]:
+        L.append(f"{ck.glog('W')} 140213 {g} {m}")
+    ck.tick(6.2)
+    for r in (0, 1):
+        L.append(f"[rank{r}]: {ck.py()} - sft.train - INFO - rank {r}/2 on cuda:{r}, world_size=2")
+    L.append(f"{ck.py()} - sft.train - INFO - Loaded 184320 packed sequences of 4096 tokens")
+    for step in range(1, 13):
+        ck.tick(61, 3)
+        L.append(f"{ck.py()} - sft.train - INFO - step {step * 25}/4000 loss={2.1 - step * 0.06:.4f} "
+                 f"lr={min(3e-5, 3e-5 * step / 4):.2e} tokens/s={rng.randrange(31000, 34000)}")
+    ck.tick(12)
+    L.append(f"{ck.py()} - sft.train - INFO - Increasing micro batch to 16 after warmup (curriculum)")
+    T = "/workspace/sft/train.py"
+    M = f"{SP}/transformers/models/llama/modeling_llama.py"
+
+    def rank_tb(r, alloc, free):
+        frames = [
+            F(T, 318, "<module>", "main()"),
+            F(T, 301, "main", "train(cfg, model, loader, optim)"),
+            F(T, 244, "train", "out = model(input_ids=batch['input_ids'], labels=batch['labels'])",
+              "model(input_ids=batch['input_ids'], labels=batch['labels'])"),
+        ] + module_call_frames() + [
+            F(f"{SP}/torch/nn/parallel/distributed.py", 1643, "forward",
+              "else self._run_ddp_forward(*inputs, **kwargs)", "self._run_ddp_forward(*inputs, **kwargs)"),
+            F(f"{SP}/torch/nn/parallel/distributed.py", 1459, "_run_ddp_forward",
+              "return self.module(*inputs, **kwargs)  # type: ignore[index]", "self.module(*inputs, **kwargs)"),
+        ] + module_call_frames() + [
+            F(M, 1214, "forward", "logits = logits.float()", "logits.float()"),
+        ]
+        return pre(f"[rank{r}]: ", TB(frames, f"torch.OutOfMemoryError: " + oom(alloc=alloc, gpu=r, free=free,
+                                                                                    inuse="75.40 GiB",
+                                                                                    byp="71.88 GiB",
+                                                                                    resv="2.91 GiB")))
+
+    ck.tick(20)
+    L += interleave(rng, rank_tb(1, "7.83 GiB", "3.75 GiB"), rank_tb(0, "7.83 GiB", "3.69 GiB"))
+    ck.tick(1.4)
+    L.append(f"[rank0]:[{ck.c10('W')} ProcessGroupNCCL.cpp:1250] Warning: WARNING: process group has NOT been "
+             "destroyed before we destruct ProcessGroupNCCL. On normal program exit, the application should call "
+             "destroy_process_group to ensure that any pending NCCL operations have finished in this process. In "
+             "rare cases this process can exit before this point and block the progress of another member of the "
+             "process group. This constraint has always been present,  but this warning has only been added since "
+             "PyTorch 2.4 (function operator())")
+    ck.tick(0.9)
+    L.append(f"{ck.glog('E')} 140213 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
+             "local_rank: 0 (pid: 140220) of binary: /opt/conda/bin/python3.11")
+    L += TB(torchrun_frames(), "\n".join(child_failed_box(
+        "train.py",
+        [dict(time="2025-12-10_03:53:41", host="gpu-node03.cluster.local", rank=1, local_rank=1, exitcode=1,
+              pid=140221)],
+        dict(time="2025-12-10_03:53:41", host="gpu-node03.cluster.local", rank=0, local_rank=0, exitcode=1,
+             pid=140220))))
+    return "\n".join(L) + "\n"
+
+
+@log("deepspeed_oom_zero3.log",
+     about="DeepSpeed ZeRO-3 run on 4 GPUs: allocator-flush WARNINGs, then ranks 2 and 3 hit torch.OutOfMemoryError "
+           "in logits.float() (prefixed, interleaved); the launcher reports return code 1",
+     category="oom_training", exception_type="torch.OutOfMemoryError",
+     msg="CUDA out of memory. Tried to allocate 9.27 GiB",
+     final=("torch.OutOfMemoryError:", -1), frames=12, chain=1, exit_code=1, phase="training",
+     repeated=[("pytorch allocator cache flushes since last step", 6)],
+     covers="DeepSpeed `[ts,ms] [LEVEL] [file.py:N:func]` lines, launcher return code, two ranks interleaved")
+def _deepspeed_oom():
+    ck = Clock("2025-12-10 02:40:11", seed=3)
+    rng = random.Random(33)
+    L = []
+
+    def d(level, where, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 4 if dt else 0)
+        L.append(f"{ck.ds()} [{level}] [{where}] {msg}")
+
+    d("INFO", "real_accelerator.py:219:get_accelerator", "Setting ds_accelerator to cuda (auto detect)")
+    d("WARNING", "runner.py:215:fetch_hostfile",
+      "Unable to find hostfile, will proceed with training with local resources only.", 2.5)
+    cmd = ("/opt/conda/bin/python3.11 -u -m deepspeed.launcher.launch --world_info=eyJsb2NhbGhvc3QiOiBbMCwgMSwgMiwgM119 "
+           "--master_addr=127.0.0.1 --master_port=29500 --enable_each_rank_log=None train_ds.py --deepspeed "
+           "configs/ds_z3.json --model_name_or_path /models/Qwen2.5-14B --max_len 16384")
+    d("INFO", "runner.py:607:main", f"cmd = {cmd}")
+    d("INFO", "real_accelerator.py:219:get_accelerator", "Setting ds_accelerator to cuda (auto detect)", 1.9)
+    d("INFO", "launch.py:146:main", "WORLD INFO DICT: {'localhost': [0, 1, 2, 3]}", 2.2)
+    d("INFO", "launch.py:152:main", "nnodes=1, num_local_procs=4, node_rank=0")
+    d("INFO", "launch.py:163:main",
+      "global_rank_mapping=defaultdict(<class 'list'>, {'localhost': [0, 1, 2, 3]})")
+    d("INFO", "launch.py:164:main", "dist_world_size=4")
+    d("INFO", "launch.py:168:main", "Setting CUDA_VISIBLE_DEVICES=0,1,2,3")
+    pids = [51234, 51235, 51236, 51237]
+    for r, pid in enumerate(pids):
+        d("INFO", "launch.py:256:main",
+          f"process {pid} spawned with command: ['/opt/conda/bin/python3.11', '-u', 'train_ds.py', "
+          f"'--local_rank={r}', '--deepspeed', 'configs/ds_z3.json', '--model_name_or_path', "
+          "'/models/Qwen2.5-14B', '--max_len', '16384']")
+    d("INFO", "comm.py:652:init_distributed", "cdb=None", 6.1)
+    d("INFO", "comm.py:683:init_distributed", "Initializing TorchBackend in DeepSpeed with backend nccl")
+    d("INFO", "logging.py:128:log_dist",
+      "[Rank 0] DeepSpeed info: version=0.15.4, git-hash=unknown, git-branch=unknown", 2.0)
+    d("INFO", "config.py:999:print", "DeepSpeedEngine configuration:", 0.3)
+    for k, v in [("bfloat16_enabled", "True"), ("gradient_accumulation_steps", "8"),
+                 ("train_micro_batch_size_per_gpu", "1"), ("zero_optimization_stage", "3"),
+                 ("zero_config.offload_optimizer", "None"), ("steps_per_print", "10")]:
+        d("INFO", "config.py:1003:print", f"  {k} {'.' * (30 - len(k))} {v}")
+    d("INFO", "stage3.py:130:__init__", "Reduce bucket size 26214400", 1.2)
+    d("INFO", "stage3.py:131:__init__", "Prefetch bucket size 23592960")
+    d("INFO", "engine.py:1495:_configure_optimizer", "Using DeepSpeed Optimizer param name adamw as basic optimizer")
+    d("INFO", "logging.py:128:log_dist", "[Rank 0] DeepSpeed Final Optimizer = DeepSpeedZeroOptimizer_Stage3", 9.4)
+    flushes = 0
+    for step in range(10, 130, 10):
+        d("INFO", "logging.py:128:log_dist",
+          f"[Rank 0] step={step}, skipped=0, lr=[{min(2e-5, 2e-5 * step / 40):.6e}], mom=[(0.9, 0.95)]", 58)
+        d("INFO", "timer.py:264:stop",
+          f"epoch=0/micro_step={step * 8}/global_step={step}, RunningAvgSamplesPerSec={5.6 + rng.random() * 0.3:.9f}, "
+          f"CurrSamplesPerSec={5.4 + rng.random() * 0.6:.9f}, MemAllocated={58 + rng.random() * 2:.2f}GB, "
+          f"MaxMemAllocated={71 + rng.random() * 3:.2f}GB")
+        if step >= 70:
+            flushes += 1
+            d("WARNING", "stage3.py:2139:step",
+              f"{rng.randrange(2, 6)} pytorch allocator cache flushes since last step. this happens when there is "
+              "high memory pressure and is detrimental to performance. if this is happening frequently consider "
+              "adjusting settings to reduce memory consumption. If you are unable to make the cache flushes go "
+              "away consider adding get_accelerator().empty_cache() calls in your training loop to ensure that "
+              "all ranks flush their caches at the same time")
+    assert flushes == 6
+    T = "/workspace/llm/train_ds.py"
+    Q = f"{SP}/transformers/models/qwen2/modeling_qwen2.py"
+
+    def rank_tb(r, free):
+        frames = [
+            F(T, 402, "<module>", "main()"),
+            F(T, 388, "main", "run_epoch(engine, loader, epoch)"),
+            F(T, 362, "run_epoch", "loss = train_step(engine, batch)", "train_step(engine, batch)"),
+            F(T, 341, "train_step", "loss = engine(**batch).loss", "engine(**batch)"),
+        ] + module_call_frames() + [
+            F(f"{SP}/deepspeed/utils/nvtx.py", 18, "wrapped_fn", "ret_val = func(*args, **kwargs)",
+              "func(*args, **kwargs)"),
+            F(f"{SP}/deepspeed/runtime/engine.py", 1914, "forward", "loss = self.module(*inputs, **kwargs)",
+              "self.module(*inputs, **kwargs)"),
+            F(f"{SP}/torch/nn/modules/module.py", 1736, "_wrapped_call_impl",
+              "return self._call_impl(*args, **kwargs)", "self._call_impl(*args, **kwargs)"),
+            F(f"{SP}/torch/nn/modules/module.py", 1844, "_call_impl", "return inner()", "inner()"),
+            F(f"{SP}/torch/nn/modules/module.py", 1790, "inner",
+              "result = forward_call(*args, **kwargs)", "forward_call(*args, **kwargs)"),
+            F(Q, 1183, "forward", "logits = logits.float()", "logits.float()"),
+        ]
+        return pre(f"[rank{r}]: ", TB(frames, "torch.OutOfMemoryError: " + oom(
+            alloc="9.27 GiB", gpu=r, free=free, inuse="73.12 GiB", byp="66.20 GiB", resv="5.49 GiB")))
+
+    ck.tick(31)
+    L += interleave(rng, rank_tb(2, "6.02 GiB"), rank_tb(3, "5.88 GiB"))
+    for pid in pids:
+        d("INFO", "launch.py:319:sigkill_handler", f"Killing subprocess {pid}", 1.1)
+    d("ERROR", "launch.py:325:sigkill_handler",
+      "['/opt/conda/bin/python3.11', '-u', 'train_ds.py', '--local_rank=3', '--deepspeed', 'configs/ds_z3.json', "
+      "'--model_name_or_path', '/models/Qwen2.5-14B', '--max_len', '16384'] exits with return code = 1")
+    return "\n".join(L) + "\n"
+
+
+@log("oom_cublas_alloc.log",
+     about="Python logging default format; cuBLAS cannot allocate its workspace "
+           "(CUBLAS_STATUS_ALLOC_FAILED, an out-of-memory condition) at step 1200 right after a sequence-length "
+           "curriculum jump",
+     category="oom_training", exception_type="RuntimeError",
+     msg="CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+     final=("RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED", -1), frames=14, chain=1, phase="training",
+     covers="`2025-12-10 03:58:22,123 - name - LEVEL - msg` lines, CUBLAS_STATUS_ALLOC_FAILED as OOM")
+def _oom_cublas():
+    ck = Clock("2025-12-10 05:01:44", seed=4)
+    rng = random.Random(44)
+    L = []
+
+    def p(name, level, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 4 if dt else 0)
+        L.append(f"{ck.py()} - {name} - {level} - {msg}")
+
+    p("__main__", "INFO", "Run 2025-12-10-asr-conformer-l | seed 1234 | 1 x NVIDIA A100-SXM4-80GB")
+    p("__main__", "INFO", "Dataset: librispeech-960h + commonvoice-17 (en), 1,318,004 utterances", 0.8)
+    p("datamodule", "INFO", "Bucketing by duration: 12 buckets, max 30.0 s", 3.0)
+    p("__main__", "INFO", "Model: Conformer-L (120.4M params), fp16 autocast, channels_last", 1.1)
+    p("__main__", "WARNING", "torch.backends.cuda.matmul.allow_tf32 is False; enabling it for speed", 0.1)
+    wer = 38.0
+    for step in range(100, 1201, 100):
+        wer -= rng.uniform(0.8, 2.3)
+        p("trainer", "INFO", f"step {step} | loss {2.9 - step / 900:.4f} | ctc {1.7 - step / 1500:.4f} | "
+                              f"lr {min(1e-3, 1e-3 * step / 1000):.2e} | {rng.uniform(380, 420):.1f} utt/s", 73)
+        if step == 1000:
+            p("trainer", "INFO", "Curriculum: max duration 16.0 s -> 30.0 s from step 1001", 0.2)
+        if step in (500, 1000):
+            p("trainer", "INFO", f"dev-clean WER {wer:.2f}", 12.0)
+    T = "/srv/asr/train.py"
+    frames = [
+        F(T, 211, "<module>", "main(parse_args())", "main(parse_args())"),
+        F(T, 197, "main", "trainer.fit(model, datamodule)"),
+        F("/srv/asr/asr/trainer.py", 143, "fit", "self._run_epoch(epoch)"),
+        F("/srv/asr/asr/trainer.py", 102, "_run_epoch", "loss = self._step(batch)", "self._step(batch)"),
+        F("/srv/asr/asr/trainer.py", 77, "_step", "logits = self.model(feats, feat_lens)",
+          "self.model(feats, feat_lens)"),
+    ] + module_call_frames() + [
+        F("/srv/asr/asr/conformer.py", 288, "forward", "x = block(x, mask)", "block(x, mask)"),
+    ] + module_call_frames() + [
+        F("/srv/asr/asr/conformer.py", 171, "forward", "x = x + 0.5 * self.proj_in(x)", "self.proj_in(x)"),
+    ] + module_call_frames() + [
+        F(f"{SP}/torch/nn/modules/linear.py", 125, "forward", "return F.linear(input, self.weight, self.bias)",
+          "F.linear(input, self.weight, self.bias)"),
+    ]
+    p("trainer", "INFO", "step 1201 | first batch at 30.0 s: 64 x 3000 frames", 41)
+    L += TB(frames, "RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`")
+    return "\n".join(L) + "\n"
+
+
+@log("truncated_mid_traceback.log",
+     about="Seed-001 format, cut while the traceback was being written (mid-line, no final newline): the exception "
+           "line never arrived, so the type is unknown and the decisive line is the 'Training failed with error: "
+           "CUDA out of memory' echo before 'Full traceback:'; frames counts the 5 complete frame lines",
+     category="oom_training", exception_type=None, msg=None,
+     final=("Training failed with error: CUDA out of memory", -1), frames=5, chain=1, phase="training",
+     check_tb=False,
+     covers="excerpt cut mid-traceback and mid-line without a final newline; frames without source lines")
+def _truncated_mid_tb():
+    ck = Clock("2025-12-10 03:51:10", seed=5)
+    rng = random.Random(55)
+    L = []
+
+    def s(level, phase, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        ph = f" [{phase}]" if phase else ""
+        L.append(f"{ck.seed()} [__main__] [{level}]{ph} {msg}")
+
+    s("INFO", "Main", "Resuming job 91c0de from /home/mlops/runs/91c0de/checkpoint-1200")
+    s("INFO", "Model", "Loading model mistralai/Mistral-7B-v0.3 (bf16)", 0.5)
+    s("INFO", "Model", "Restored optimizer and scheduler state (step 1200)", 12.3)
+    for step in range(1210, 1400, 10):
+        s("INFO", "SFT", f"step {step}/3000 loss={1.21 - (step - 1200) / 4000 + rng.uniform(-0.02, 0.02):.4f} "
+                         f"lr={1.5e-5:.2e} mem={60 + rng.uniform(0, 17):.1f}GB", 38)
+    msg = oom(alloc="1.50 GiB", free="410.00 MiB", inuse="78.74 GiB", byp="76.90 GiB", resv="1.12 GiB")
+    s("ERROR", "Main", f"Training failed with error: {msg}", 9)
+    s("ERROR", None, "Full traceback:")
+    T = "/home/mlops/trainer/standalone_trainer.py"
+    L.append("Traceback (most recent call last):")
+    L.append(f'  File "{T}", line 3401, in main')
+    L.append(f'  File "{T}", line 1287, in __init__')
+    L.append(f'  File "{T}", line 2977, in run')
+    L.append(f'  File "{T}", line 2710, in _train_epoch')
+    L.append(f'  File "{SP}/accelerate/accelerator.py", line 2248, in backward')
+    L.append(f'  File "{SP}/torch/_tensor.py", line 5')
+    return "\n".join(L)  # no final newline: the copy stopped here
+
+
+# ------------------------------------------------------------------ oom_eval
+
+
+@log("eval_oom_phase.log",
+     about="Seed-001 format with ANSI colours inside the level brackets; SFT finishes its epoch, then generation in "
+           "the [Eval] phase runs out of memory inside scaled_dot_product_attention",
+     category="oom_eval", exception_type="torch.OutOfMemoryError",
+     msg="CUDA out of memory. Tried to allocate 4.88 GiB",
+     final=("torch.OutOfMemoryError:", -1), frames=16, chain=1, phase="evaluation",
+     covers="ANSI colour codes inside `[LEVEL]` brackets, `[Eval]` phase deciding oom_eval, generate() frames")
+def _eval_oom_phase():
+    ck = Clock("2025-12-10 05:02:40", seed=6)
+    rng = random.Random(66)
+    L = []
+    col = {"INFO": "32", "WARNING": "33", "ERROR": "1;31", "DEBUG": "2"}
+
+    def s(level, phase, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        L.append(f"{ck.seed()} [__main__] [{c(col[level], level)}] [{phase}] {msg}")
+
+    s("INFO", "Main", "Job e41b07: SFT + eval of Qwen2.5-7B-Instruct on support-tickets-v3")
+    s("INFO", "Model", "Loaded /models/Qwen2.5-7B-Instruct in bf16 (7.62B params)", 14)
+    s("INFO", "SFT", "1 epoch, 610 steps, per_device_batch=4, grad_accum=8", 0.2)
+    for step in range(50, 611, 40):
+        s("INFO", "SFT", f"step {min(step, 610)}/610 loss={1.4 - step / 900 + rng.uniform(-.03, .03):.4f} "
+                         f"lr={1e-5 * (1 - step / 700):.2e}", 92)
+    s("DEBUG", "SFT", "gc.collect(); torch.cuda.empty_cache() after training", 1.1)
+    s("INFO", "SFT", "Saved adapter to /home/mlops/runs/e41b07/final (161.5 MB)", 3.0)
+    s("INFO", "Eval", "Running evaluation on 1200 prompts: generate(max_new_tokens=1024, num_beams=4), batch 24", 0.4)
+    s("WARNING", "Eval", "Setting `pad_token_id` to `eos_token_id`:151643 for open-end generation.", 0.2)
+    for b in range(1, 9):
+        s("INFO", "Eval", f"batch {b}/50 done, {b * 24} prompts, {rng.uniform(10.5, 14.0):.1f} s/batch", 12)
+    msg = oom(alloc="4.88 GiB", free="2.94 GiB", inuse="76.19 GiB", byp="70.41 GiB", resv="4.96 GiB")
+    s("ERROR", "Eval", f"Evaluation failed at batch 9/50 (prompt lengths up to 3711 tokens)", 9)
+    R = "/home/mlops/pipeline/run_pipeline.py"
+    E = "/home/mlops/pipeline/evaluator.py"
+    G = f"{SP}/transformers/generation/utils.py"
+    Q = f"{SP}/transformers/models/qwen2/modeling_qwen2.py"
+    L += TB([
+        F(R, 212, "<module>", "main()"),
+        F(R, 205, "main", "report = Evaluator(cfg.eval, model, tokenizer).run()",
+          "Evaluator(cfg.eval, model, tokenizer).run()"),
+        F(E, 88, "run", "outputs = self._generate_batch(batch)", "self._generate_batch(batch)"),
+        F(E, 61, "_generate_batch", "return self.model.generate(**enc, **self.gen_kwargs)",
+          "self.model.generate(**enc, **self.gen_kwargs)"),
+        F(f"{SP}/torch/utils/_contextlib.py", 116, "decorate_context", "return func(*args, **kwargs)",
+          "func(*args, **kwargs)"),
+        F(G, 2255, "generate", "result = self._beam_search(", "self._beam_search("),
+        F(G, 3451, "_beam_search", "outputs = self(**model_inputs, return_dict=True)",
+          "self(**model_inputs, return_dict=True)"),
+    ] + module_call_frames() + [
+        F(Q, 1164, "forward", "outputs = self.model(", "self.model("),
+    ] + module_call_frames() + [
+        F(Q, 895, "forward", "layer_outputs = decoder_layer(", "decoder_layer("),
+    ] + module_call_frames() + [
+        F(Q, 640, "forward", "attn_output = torch.nn.functional.scaled_dot_product_attention(",
+          "torch.nn.functional.scaled_dot_product_attention("),
+    ], f"torch.OutOfMemoryError: {msg}")
+    s("INFO", "Main", "Partial eval results (192 prompts) written to /home/mlops/runs/e41b07/eval_partial.jsonl", 0.6)
+    s("ERROR", "Main", "Job failed in phase Eval", 0.1)
+    return "\n".join(L) + "\n"
+
+
+def hf(ck, level, where, msg):
+    """transformers' explicit format: [INFO|trainer.py:2243] 2025-12-10 04:11:02,118 >> msg"""
+    ck.tick(0.001, 0.04)
+    return f"[{level}|{where}] {ck.py()} >> {msg}"
+
+
+@log("hf_eval_oom.log",
+     about="HF Trainer run: the periodic evaluation (the `***** Running Evaluation *****` banner arrives on its own "
+           "line after an empty '>> ' line) accumulates logits on the GPU and runs out of memory in "
+           "nested_concat; the tqdm eval bar is left open",
+     category="oom_eval", exception_type="torch.OutOfMemoryError",
+     msg="CUDA out of memory. Tried to allocate 15.66 GiB",
+     final=("torch.OutOfMemoryError:", -1), frames=11, chain=1, phase="evaluation",
+     covers="transformers explicit log format, HF `***** Running training/Evaluation *****` banners, tqdm bars "
+            "with many \\r per line and loss dicts between them, evaluation_loop frames")
+def _hf_eval_oom():
+    ck = Clock("2025-12-10 04:02:13", seed=7)
+    rng = random.Random(77)
+    L = []
+    L.append(f"12/10/2025 04:02:13 - WARNING - __main__ - Process rank: 0, device: cuda:0, n_gpu: 1, "
+             "distributed training: False, 16-bits training: False")
+    L.append("12/10/2025 04:02:13 - INFO - __main__ - Training/evaluation parameters TrainingArguments(")
+    for k, v in [("bf16", "True"), ("eval_steps", "200"), ("eval_strategy", "steps"), ("learning_rate", "2e-05"),
+                 ("per_device_eval_batch_size", "16"), ("per_device_train_batch_size", "8"),
+                 ("prediction_loss_only", "False"), ("eval_accumulation_steps", "None")]:
+        L.append(f"{k}={v},")
+    L.append(")")
+    ck.tick(9)
+    L.append(hf(ck, "INFO", "modeling_utils.py:3937", "loading weights file /models/Llama-3.1-8B/model.safetensors.index.json"))
+    L.append(tqdm(4, [0, 1, 2, 3, 4], desc="Loading checkpoint shards", rate=0.61))
+    ck.tick(7)
+    L.append(hf(ck, "INFO", "modeling_utils.py:4800", "All model checkpoint weights were used when initializing LlamaForCausalLM."))
+    ck.tick(2)
+    for ln, m in [(2243, "***** Running training *****"), (2244, "  Num examples = 52,000"),
+                  (2245, "  Num Epochs = 1"), (2246, "  Instantaneous batch size per device = 8"),
+                  (2249, "  Total train batch size (w. parallel, distributed & accumulation) = 64"),
+                  (2250, "  Gradient Accumulation steps = 8"), (2251, "  Total optimization steps = 813"),
+                  (2252, "  Number of trainable parameters = 8,030,261,248")]:
+        L.append(hf(ck, "INFO", f"trainer.py:{ln}", m))
+    # training bar with loss dicts written through tqdm.write
+    bar = ""
+    n = 0
+    for chunk in range(4):
+        pts = list(range(n, n + 50 + 1, 5))
+        bar += tqdm(813, pts, rate=0.23)
+        n = pts[-1]
+        L.append(bar.lstrip("\n"))
+        bar = ""
+        L.append(f"{{'loss': {1.61 - chunk * 0.11 + rng.uniform(-.02, .02):.4f}, 'grad_norm': "
+                 f"{rng.uniform(0.8, 2.4):.4f}, 'learning_rate': {2e-5 * (1 - n / 813):.3e}, 'epoch': {n / 813:.2f}}}")
+    L.append(tqdm(813, list(range(n, 201, 10)), rate=0.23))
+    ck.tick(870)
+    L.append(hf(ck, "INFO", "trainer.py:4117", ""))
+    L.append("***** Running Evaluation *****")
+    L.append(hf(ck, "INFO", "trainer.py:4119", "  Num examples = 2,000"))
+    L.append(hf(ck, "INFO", "trainer.py:4122", "  Batch size = 16"))
+    L.append(tqdm(125, list(range(0, 84, 3)), rate=1.9) + "\n")
+    T = "/workspace/sft/run_sft.py"
+    TR = f"{SP}/transformers/trainer.py"
+    PU = f"{SP}/transformers/trainer_pt_utils.py"
+    L[-1] = L[-1].rstrip("\n")
+    L += TB([
+        F(T, 233, "<module>", "main()"),
+        F(T, 221, "main", "train_result = trainer.train(resume_from_checkpoint=checkpoint)",
+          "trainer.train(resume_from_checkpoint=checkpoint)"),
+        F(TR, 2123, "train", "return inner_training_loop(", "inner_training_loop("),
+        F(TR, 2548, "_inner_training_loop",
+          "self._maybe_log_save_evaluate(tr_loss, grad_norm, model, trial, epoch, ignore_keys_for_eval)"),
+        F(TR, 3004, "_maybe_log_save_evaluate", "metrics = self._evaluate(trial, ignore_keys_for_eval)",
+          "self._evaluate(trial, ignore_keys_for_eval)"),
+        F(TR, 2958, "_evaluate", "metrics = self.evaluate(ignore_keys=ignore_keys_for_eval)",
+          "self.evaluate(ignore_keys=ignore_keys_for_eval)"),
+        F(TR, 3975, "evaluate", "output = eval_loop(", "eval_loop("),
+        F(TR, 4189, "evaluation_loop", "all_preds.add(logits)"),
+        F(PU, 331, "add", "self.tensors = nested_concat(self.tensors, tensors, padding_index=self.padding_index)",
+          "nested_concat(self.tensors, tensors, padding_index=self.padding_index)"),
+        F(PU, 135, "nested_concat", "return torch_pad_and_concatenate(tensors, new_tensors, padding_index=padding_index)",
+          "torch_pad_and_concatenate(tensors, new_tensors, padding_index=padding_index)"),
+        F(PU, 94, "torch_pad_and_concatenate", "result = tensor1.new_full(new_shape, padding_index)",
+          "tensor1.new_full(new_shape, padding_index)"),
+    ], "torch.OutOfMemoryError: " + oom(alloc="15.66 GiB", free="9.31 GiB", inuse="69.82 GiB", byp="65.07 GiB",
+                                          resv="3.96 GiB"))
+    # the traceback header lands on the still-open eval bar line
+    i = L.index("Traceback (most recent call last):")
+    L[i - 1] = L[i - 1] + L.pop(i)
+    return "\n".join(L) + "\n"
+
+
+@log("eval_oom_crlf.log",
+     about="Windows run (CRLF line ends, Python 3.10 without caret lines, torch 2.0 OOM wording "
+           "torch.cuda.OutOfMemoryError): the user's validate() runs out of memory after epoch 2",
+     category="oom_eval", exception_type="torch.cuda.OutOfMemoryError",
+     msg="CUDA out of memory. Tried to allocate 3.00 GiB",
+     final=("torch.cuda.OutOfMemoryError:", -1), frames=12, chain=1, phase="evaluation",
+     covers="CRLF line ends, Windows paths, older OOM message format, phase told only by the validate frame")
+def _eval_oom_crlf():
+    ck = Clock("2025-12-10 09:14:03", seed=8)
+    rng = random.Random(88)
+    L = []
+
+    def p(name, level, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 5 if dt else 0)
+        L.append(f"{ck.py()} - {name} - {level} - {msg}")
+
+    p("train", "INFO", "Using device cuda:0 (NVIDIA GeForce RTX 4090, 23.99 GB)")
+    p("train", "INFO", "Model vit_base_patch16_384 (86.9M params), img_size=384, train batch 48, val batch 192", 2)
+    p("data", "INFO", r"Train: D:\datasets\plant-disease\train (54,305 images), val: D:\datasets\plant-disease\val (6,034 images)", 1)
+    p("py.warnings", "WARNING", r"C:\Users\lab\miniconda3\envs\vit\lib\site-packages\torch\utils\data\dataloader.py:560: "
+                                 "UserWarning: This DataLoader will create 12 worker processes in total. Our suggested max "
+                                 "number of worker in current system is 8, which is smaller than what this DataLoader is "
+                                 "going to create.", 0.3)
+    for ep in range(1, 3):
+        for it in range(200, 1132, 200):
+            p("train", "INFO", f"epoch {ep} iter {it}/1132 loss {1.9 / ep - it / 4000 + rng.uniform(-.05, .05):.4f} "
+                               f"acc {0.41 + ep * 0.2 + it / 9000:.3f}", 63)
+        p("train", "INFO", f"epoch {ep} finished in {rng.uniform(355, 372):.1f}s", 30)
+        if ep == 1:
+            p("train", "INFO", "epoch 1 val_acc 0.7712 val_loss 0.7410 (val batch 96)", 41)
+            p("train", "INFO", "doubling val batch to 192 (val used 9.1 GB)", 0.1)
+    W = r"C:\Users\lab\projects\leafnet"
+    S = r"C:\Users\lab\miniconda3\envs\vit\lib\site-packages"
+    L += [
+        "Traceback (most recent call last):",
+        rf'  File "{W}\train.py", line 188, in <module>', "    main()",
+        rf'  File "{W}\train.py", line 176, in main', "    val_loss, val_acc = validate(model, val_loader, criterion)",
+        rf'  File "{W}\engine.py", line 74, in validate', "    outputs = model(images)",
+        rf'  File "{S}\torch\nn\modules\module.py", line 1501, in _call_impl',
+        "    return forward_call(*args, **kwargs)",
+        rf'  File "{S}\timm\models\vision_transformer.py", line 686, in forward', "    x = self.forward_features(x)",
+        rf'  File "{S}\timm\models\vision_transformer.py", line 674, in forward_features', "    x = self.blocks(x)",
+        rf'  File "{S}\torch\nn\modules\module.py", line 1501, in _call_impl',
+        "    return forward_call(*args, **kwargs)",
+        rf'  File "{S}\torch\nn\modules\container.py", line 217, in forward', "    input = module(input)",
+        rf'  File "{S}\torch\nn\modules\module.py", line 1501, in _call_impl',
+        "    return forward_call(*args, **kwargs)",
+        rf'  File "{S}\timm\models\vision_transformer.py", line 157, in forward',
+        "    x = x + self.drop_path1(self.ls1(self.attn(self.norm1(x))))",
+        rf'  File "{S}\torch\nn\modules\module.py", line 1501, in _call_impl',
+        "    return forward_call(*args, **kwargs)",
+        rf'  File "{S}\timm\models\vision_transformer.py", line 91, in forward', "    attn = q @ k.transpose(-2, -1)",
+        "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.00 GiB (GPU 0; 23.99 GiB total "
+        "capacity; 19.93 GiB already allocated; 2.51 GiB free; 20.33 GiB reserved in total by PyTorch) If reserved "
+        "memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See documentation for "
+        "Memory Management and PYTORCH_CUDA_ALLOC_CONF",
+    ]
+    return ("\n".join(L) + "\n").replace("\n", "\r\n")
+
+
+# ---------------------------------------------------------------- cuda_error
+
+
+@log("cuda_device_assert.log",
+     about="PyTorch Lightning fit: 32 device-side assertion lines from Loss.cu (labels out of range), the first "
+           "glued to the progress bar, then RuntimeError: CUDA error: device-side assert triggered at the loss",
+     category="cuda_error", exception_type="RuntimeError", msg="CUDA error: device-side assert triggered",
+     final=("RuntimeError: CUDA error: device-side assert triggered", -1), frames=22, chain=1, phase="training",
+     repeated=[("Assertion `t >= 0 && t < n_classes` failed", 32)],
+     covers="device-side assert with kernel assertion lines repeated per thread, Lightning progress bar with "
+            "\\r, a long framework stack")
+def _cuda_device_assert():
+    ck = Clock("2025-12-10 07:31:09", seed=9)
+    L = [
+        "GPU available: True (cuda), used: True",
+        "TPU available: False, using: 0 TPU cores",
+        "HPU available: False, using: 0 HPUs",
+        "LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]",
+        "",
+        "  | Name      | Type               | Params | Mode ",
+        "---------------------------------------------------------",
+        "0 | backbone  | ResNet             | 23.5 M | train",
+        "1 | head      | Linear             | 205 K  | train",
+        "2 | criterion | CrossEntropyLoss   | 0      | train",
+        "3 | train_acc | MulticlassAccuracy | 0      | train",
+        "---------------------------------------------------------",
+        "23.7 M    Trainable params",
+        "0         Non-trainable params",
+        "23.7 M    Total params",
+        "94.852    Total estimated model params size (MB)",
+        "162       Modules in train mode",
+        "0         Modules in eval mode",
+        f"{PYLIB}/site-packages/lightning/pytorch/trainer/connectors/data_connector.py:424: The 'val_dataloader' "
+        "does not have many workers which may be a bottleneck. Consider increasing the value of the `num_workers` "
+        "argument` to `num_workers=7` in the `DataLoader` to improve performance.",
+    ]
+    bar = "".join(f"\rEpoch 0:  {int(n / 940 * 100):2d}%|{_bar(n / 940)}| {n}/940 [{_fmt_secs(n / 2.7)}<"
+                  f"{_fmt_secs((940 - n) / 2.7)},  2.70it/s, v_num=3, train_loss={2.4 - n / 400:.3f}]"
+                  for n in range(0, 114, 4))
+    asserts = []
+    for k in range(32):
+        asserts.append("/pytorch/aten/src/ATen/native/cuda/Loss.cu:250: nll_loss_forward_reduce_cuda_kernel_2d: "
+                       f"block: [0,0,0], thread: [{k * 4 + (k % 3)},0,0] Assertion `t >= 0 && t < n_classes` failed.")
+    L.append(bar + asserts[0])
+    L += asserts[1:]
+    LP = f"{SP}/lightning/pytorch"
+    frames = [
+        F("/srv/plants/train.py", 97, "<module>", "trainer.fit(model, datamodule=dm)"),
+        F(f"{LP}/trainer/trainer.py", 538, "fit", "call._call_and_handle_interrupt(",
+          "call._call_and_handle_interrupt("),
+        F(f"{LP}/trainer/call.py", 47, "_call_and_handle_interrupt", "return trainer_fn(*args, **kwargs)",
+          "trainer_fn(*args, **kwargs)"),
+        F(f"{LP}/trainer/trainer.py", 574, "_fit_impl", "self._run(model, ckpt_path=ckpt_path)"),
+        F(f"{LP}/trainer/trainer.py", 981, "_run", "results = self._run_stage()", "self._run_stage()"),
+        F(f"{LP}/trainer/trainer.py", 1025, "_run_stage", "self.fit_loop.run()"),
+        F(f"{LP}/loops/fit_loop.py", 205, "run", "self.advance()"),
+        F(f"{LP}/loops/fit_loop.py", 363, "advance", "self.epoch_loop.run(self._data_fetcher)"),
+        F(f"{LP}/loops/training_epoch_loop.py", 140, "run", "self.advance(data_fetcher)"),
+        F(f"{LP}/loops/training_epoch_loop.py", 250, "advance",
+          "batch_output = self.automatic_optimization.run(trainer.optimizers[0], batch_idx, kwargs)",
+          "self.automatic_optimization.run(trainer.optimizers[0], batch_idx, kwargs)"),
+        F(f"{LP}/loops/optimization/automatic.py", 190, "run", "self._optimizer_step(batch_idx, closure)"),
+        F(f"{LP}/loops/optimization/automatic.py", 268, "_optimizer_step", "call._call_lightning_module_hook("),
+        F(f"{LP}/trainer/call.py", 167, "_call_lightning_module_hook", "output = fn(*args, **kwargs)",
+          "fn(*args, **kwargs)"),
+        F(f"{LP}/core/module.py", 1306, "optimizer_step", "optimizer.step(closure=optimizer_closure)"),
+        F(f"{LP}/core/optimizer.py", 153, "step",
+          "step_output = self._strategy.optimizer_step(self._optimizer, closure, **kwargs)",
+          "self._strategy.optimizer_step(self._optimizer, closure, **kwargs)"),
+        F(f"{LP}/strategies/strategy.py", 238, "optimizer_step",
+          "return self.precision_plugin.optimizer_step(optimizer, model=model, closure=closure, **kwargs)",
+          "self.precision_plugin.optimizer_step(optimizer, model=model, closure=closure, **kwargs)"),
+        F(f"{LP}/plugins/precision/amp.py", 79, "optimizer_step", "closure_result = closure()", "closure()"),
+        F(f"{LP}/loops/optimization/automatic.py", 144, "__call__", "self._result = self.closure(*args, **kwargs)",
+          "self.closure(*args, **kwargs)"),
+        F(f"{LP}/loops/optimization/automatic.py", 129, "closure", "step_output = self._step_fn()",
+          "self._step_fn()"),
+        F(f"{LP}/loops/optimization/automatic.py", 317, "_training_step",
+          "training_step_output = call._call_strategy_hook(trainer, \"training_step\", *kwargs.values())",
+          "call._call_strategy_hook(trainer, \"training_step\", *kwargs.values())"),
+        F(f"{LP}/trainer/call.py", 319, "_call_strategy_hook", "output = fn(*args, **kwargs)",
+          "fn(*args, **kwargs)"),
+        F("/srv/plants/plants/module.py", 58, "training_step", "self.log(\"train_loss\", loss.item(), prog_bar=True)",
+          "loss.item()"),
+    ]
+    L += TB(frames, "RuntimeError: CUDA error: device-side assert triggered\n"
+                    "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+                    "below might be incorrect.\n"
+                    "For debugging consider passing CUDA_LAUNCH_BLOCKING=1\n"
+                    "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.\n")
+    return "\n".join(L) + "\n"
+
+
+@log("cuda_illegal_memory.log",
+     about="Packed-sequence training with a custom varlen kernel under TORCH_SHOW_CPP_STACKTRACES=1: RuntimeError: "
+           "CUDA error: an illegal memory access was encountered, its message carrying a c10 `Exception raised "
+           "from ... at ...` block of C++ frames; CUDA warnings follow at teardown",
+     category="cuda_error", exception_type="RuntimeError", msg="CUDA error: an illegal memory access was encoun",
+     final=("RuntimeError: CUDA error: an illegal memory access", -1), frames=11, chain=1, phase="training",
+     covers="multi-line exception message with C++ `frame #N:` lines under `Exception raised from ... at ...` "
+            "(not Python frames), c10 `[W... file.h:N] Warning:` lines")
+def _cuda_illegal():
+    ck = Clock("2025-12-10 11:20:45", seed=10)
+    rng = random.Random(1010)
+    L = []
+    L.append("env: TORCH_SHOW_CPP_STACKTRACES=1 CUDA_LAUNCH_BLOCKING=0 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True")
+    L.append("[packer] 1,204,112 documents packed into 88,431 sequences of 8192 tokens (padding 0.7%)")
+    L.append(f"{SP}/torch/_dynamo/eval_frame.py:632: UserWarning: torch.utils.checkpoint: the use_reentrant "
+             "parameter should be passed explicitly. In version 2.5 we will raise an exception if use_reentrant is "
+             "not passed. use_reentrant=False is recommended, but if you need to preserve the current default "
+             "behavior, you can pass use_reentrant=True. Refer to docs for more details on the differences between "
+             "the two variants.")
+    L.append("  return fn(*args, **kwargs)")
+    for it in range(20, 401, 20):
+        ck.tick(33, 2)
+        L.append(f"[{ck.t:%H:%M:%S}] it {it:5d} | loss {3.1 - it / 300 + rng.uniform(-.04, .04):.4f} | "
+                 f"gnorm {rng.uniform(.3, 1.1):.3f} | {rng.uniform(410, 432):.1f} TFLOP/s | max_seqlen_in_batch "
+                 f"{rng.choice([2048, 4096, 8192])}")
+    T = "/workspace/pack/train.py"
+    K = "/workspace/pack/kernels/varlen_attn.py"
+    frames = [
+        F(T, 266, "<module>", "main()"),
+        F(T, 249, "main", "step(model, batch, optim, scaler)"),
+        F(T, 171, "step", "loss = model(batch['input_ids'], cu_seqlens=batch['cu_seqlens']).loss",
+          "model(batch['input_ids'], cu_seqlens=batch['cu_seqlens'])"),
+    ] + module_call_frames() + [
+        F("/workspace/pack/model.py", 203, "forward", "h = layer(h, cu_seqlens, max_seqlen)",
+          "layer(h, cu_seqlens, max_seqlen)"),
+    ] + module_call_frames() + [
+        F("/workspace/pack/model.py", 131, "forward", "a = varlen_attention(q, k, v, cu_seqlens, max_seqlen)",
+          "varlen_attention(q, k, v, cu_seqlens, max_seqlen)"),
+        F(K, 79, "varlen_attention", "_check(out, cu_seqlens)"),
+        F(K, 40, "_check", "torch.cuda.synchronize()"),
+    ]
+    cpp = c10_frames([
+        f"c10::Error::Error(c10::SourceLocation, std::string) + 0x96 (0x7f0b9af6c1b6 in {TORCH_LIB}/libc10.so)",
+        "c10::detail::torchCheckFail(char const*, char const*, unsigned int, std::string const&) + 0x64 "
+        f"(0x7f0b9af15a76 in {TORCH_LIB}/libc10.so)",
+        "c10::cuda::c10_cuda_check_implementation(int, char const*, char const*, int, bool) + 0x118 "
+        f"(0x7f0b9b35e918 in {TORCH_LIB}/libc10_cuda.so)",
+        f"<unknown function> + 0x1ec3a (0x7f0b9b33ec3a in {TORCH_LIB}/libc10_cuda.so)",
+        f"c10::cuda::device_synchronize() + 0x2b (0x7f0b9b33f2db in {TORCH_LIB}/libc10_cuda.so)",
+        f"<unknown function> + 0x5f1b4d (0x7f0b8a3f1b4d in {TORCH_LIB}/libtorch_python.so)",
+        f"<unknown function> + 0x4c7e1f (0x7f0b8a2c7e1f in {TORCH_LIB}/libtorch_python.so)",
+        "<unknown function> + 0x1c9f3a (0x55c4a1dc9f3a in /opt/conda/bin/python3.11)",
+        "_PyObject_MakeTpCall + 0x26b (0x55c4a1dc3a7b in /opt/conda/bin/python3.11)",
+        "_PyEval_EvalFrameDefault + 0x6a6 (0x55c4a1dd0b16 in /opt/conda/bin/python3.11)",
+        "<unknown function> + 0x2b8f5c (0x55c4a1eb8f5c in /opt/conda/bin/python3.11)",
+        "PyEval_EvalCode + 0x9f (0x55c4a1eb84ff in /opt/conda/bin/python3.11)",
+        "<unknown function> + 0x2d9a8a (0x55c4a1ed9a8a in /opt/conda/bin/python3.11)",
+        "Py_RunMain + 0x13c (0x55c4a1ed44ac in /opt/conda/bin/python3.11)",
+        "Py_BytesMain + 0x39 (0x55c4a1e9c5d9 in /opt/conda/bin/python3.11)",
+        "__libc_start_main + 0xf3 (0x7f0bba1b1083 in /lib/x86_64-linux-gnu/libc.so.6)",
+    ])
+    L += TB(frames, "RuntimeError: CUDA error: an illegal memory access was encountered\n"
+                    "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+                    "below might be incorrect.\n"
+                    "For debugging consider passing CUDA_LAUNCH_BLOCKING=1\n"
+                    "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.\n\n"
+                    "Exception raised from c10_cuda_check_implementation at /pytorch/c10/cuda/CUDAException.cpp:43 "
+                    "(most recent call first):\n" + "\n".join(cpp) + "\n")
+    ck.tick(0.4)
+    for fn in ("destroyEvent", "destroyEvent", "uncheckedSetDevice"):
+        L.append(f"[{ck.c10('W')} CUDAGuardImpl.h:119] Warning: CUDA warning: an illegal memory access was "
+                 f"encountered (function {fn})")
+    return "\n".join(L) + "\n"
+
+
+# ==========================================================================
+# writing and checking
+# ==========================================================================
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+RANK_RE = re.compile(r"^\[rank\d+\]: ?")
+FRAME_RE = re.compile(r'^\s*File ".*", line \d+, in ')
+HEADERS = ("Traceback (most recent call last):", "Exception Group Traceback (most recent call last):")
+SEPARATORS = ("The above exception was the direct cause of the following exception:",
+              "During handling of the above exception, another exception occurred:")
+CATEGORIES = {"oom_training", "oom_eval", "cuda_error", "timeout", "config_error", "model_loading", "network",
+              "container", "permission", "command_not_found", "signal", "unknown", None}
+PHASES = {"training", "evaluation", "initialization", "monitoring", "unknown"}
+SIGNALS = {137: "SIGKILL", -9: "SIGKILL", 139: "SIGSEGV", -11: "SIGSEGV", 134: "SIGABRT", -6: "SIGABRT",
+           143: "SIGTERM", -15: "SIGTERM"}
+
+
+def text_lines(data: bytes) -> list[str]:
+    """Lines split on \\n only, decoded leniently, ANSI stripped."""
+    raw = data.split(b"\n")
+    if raw and raw[-1] == b"":
+        raw.pop()
+    return [ANSI_RE.sub("", r.decode("utf-8", "replace")).rstrip("\r") for r in raw]
+
+
+def split_prefix(line: str):
+    m = RANK_RE.match(line)
+    p = m.group(0) if m else ""
+    return p, line[len(p):]
+
+
+def check(spec: dict, data: bytes) -> int:
+    name = spec["name"]
+    lines = text_lines(data)
+    n = len(lines)
+    problems = []
+    if not spec["min_lines"] <= n <= spec["max_lines"]:
+        problems.append(f"{n} lines, outside {spec['min_lines']}..{spec['max_lines']}")
+    sub, occ = spec["final"]
+    hits = [i for i, l in enumerate(lines) if sub in l]
+    if not hits:
+        raise SystemExit(f"{name}: final marker {sub!r} not found")
+    idx = hits[occ]
+    final_line = idx + 1
+    et, msg = spec["exception_type"], spec["msg"]
+    prefix, body = split_prefix(lines[idx])
+    body = re.sub(r"^[ |]*", "", body)
+    if et is not None:
+        if not body.startswith(et + ":") and body != et:
+            problems.append(f"final line does not carry {et}: {body[:80]!r}")
+        else:
+            rest = body[len(et) + 1:].lstrip(" ") if body.startswith(et + ":") else ""
+            if not rest.startswith(msg):
+                problems.append(f"message {rest[:60]!r} does not start with {msg!r}")
+        if msg and not 20 <= len(msg) <= 80:
+            problems.append(f"exception_message_starts should be about 40 chars: {len(msg)}")
+    if spec["check_tb"] and et is not None:
+        # frames: from the nearest header above with the same rank prefix
+        h = idx
+        while h >= 0:
+            p, b = split_prefix(lines[h])
+            if p == prefix and any(x in b for x in HEADERS):
+                break
+            h -= 1
+        if h < 0:
+            problems.append("no traceback header above the final line")
+        else:
+            frames = 0
+            for l in lines[h + 1: idx]:
+                p, b = split_prefix(l)
+                if p == prefix and FRAME_RE.match(re.sub(r"^[ |]*", " ", b)):
+                    frames += 1
+            if frames != spec["frames"]:
+                problems.append(f"frames: counted {frames}, expected.json says {spec['frames']}")
+            chain = 1
+            while True:
+                j = h - 1
+                while j >= 0 and split_prefix(lines[j])[1].strip() == "":
+                    j -= 1
+                if j < 0 or split_prefix(lines[j])[1].strip() not in SEPARATORS:
+                    break
+                k = j - 1
+                while k >= 0 and not any(x in split_prefix(lines[k])[1] for x in HEADERS):
+                    k -= 1
+                if k < 0:
+                    break
+                chain += 1
+                h = k
+            if chain != spec["chain"]:
+                problems.append(f"chain: counted {chain}, expected.json says {spec['chain']}")
+    for sub_r, count in spec["repeated"]:
+        got = sum(1 for l in lines if sub_r in l)
+        if got != count:
+            problems.append(f"repeated {sub_r!r}: counted {got}, expected.json says {count}")
+    if spec["category"] not in CATEGORIES:
+        problems.append(f"bad category {spec['category']}")
+    if spec["phase"] not in PHASES:
+        problems.append(f"bad phase {spec['phase']}")
+    if spec["exit_code"] is not None and str(spec["exit_code"]) not in "\n".join(lines):
+        problems.append(f"exit code {spec['exit_code']} does not appear in the text")
+    if spec["signal"] != SIGNALS.get(spec["exit_code"]) and spec["signal"] is not None:
+        problems.append(f"signal {spec['signal']} does not match exit code {spec['exit_code']}")
+    if spec["status"] == "completed" and spec["category"] is not None:
+        problems.append("a completed log has category null")
+    if problems:
+        raise SystemExit(f"{name}:\n  " + "\n  ".join(problems))
+    return final_line
+
+
+def expected_entry(spec, final_line):
+    return {
+        "about": spec["about"],
+        "category": spec["category"],
+        "exception_type": spec["exception_type"],
+        "exception_message_starts": spec["msg"],
+        "final_line": final_line,
+        "frames": spec["frames"],
+        "chain": spec["chain"],
+        "group_members": spec["group_members"],
+        "exit_code": spec["exit_code"],
+        "signal": spec["signal"],
+        "phase": spec["phase"],
+        "repeated": [{"contains": s, "count": k} for s, k in spec["repeated"]],
+        "status": spec["status"],
+    }
+
+
+README_HEAD = """\
+# Crash-log corpus for `ledger ingest`
+
+Test data only: real-looking logs of ML training/inference jobs, and what a parser should get out of each one.
+Everything here is written by `make_logs.py` (run `python tests/data/logs/make_logs.py`); do not edit the logs or
+`expected.json` by hand, change the script and run it again.  The script is deterministic and checks itself
+(line counts, `final_line`, the `Type: message` on it, frame and chain counts of the final traceback, repeated
+counts) before it writes anything.
+
+## Conventions in `expected.json`
+
+- Lines are counted on `\\n` only; a `\\r` (tqdm redraws, CRLF files) does not end a line.  `final_line` is 1-based.
+  For the `.gz` file, lines are those of the decompressed text.
+- `category`: the failure that ended the job decides.  Earlier WARNING/ERROR noise that the job survived never
+  decides.  A wrapper that only reports a child's failure (torchrun `ChildFailedError`, launcher return codes,
+  "Training failed with error" echoes) takes the category of the child's failure printed before it; a
+  `ChildFailedError` with a negative exitcode and no child failure printed is `signal`.
+- `exception_type` / `exception_message_starts`: the type and the start of the first message line of the **last
+  Python exception printed** (for a wrapper like `ChildFailedError` that is the wrapper, whose message's first line
+  is empty, hence `""`).  `null` when the failure that ended the job is not a Python exception (shell, SLURM,
+  docker, C++ `terminate called`, a NCCL watchdog) or when the exception line was never written (cut logs).
+- `final_line`: the line carrying that exception's `Type: message`; when no Python exception ended the job, the
+  **last** line that states the decisive failure (for example the exit-status line after `Killed`, the JOB line of
+  a SLURM cancel, the `what():` line of a watchdog's `terminate called`).  Echo lines that merely repeat an
+  exception after its traceback do not count.
+- `frames`: `File "...", line N, in f` lines of the final exception's own traceback (not of earlier links, not of a
+  traceback quoted inside a message, not of other ranks), as printed: a `[Previous line repeated 996 more times]`
+  line adds nothing.  For a faulthandler dump it is the frames of the `Current thread` block.  C++ `frame #N`
+  lines are never counted.
+- `chain`: tracebacks in the final chain (1 plain, +1 per "direct cause"/"During handling" link); 1 for a
+  faulthandler dump, 0 when there is no traceback.
+- `group_members`: leaf exceptions of an exception group, nested groups counted by their leaves.
+- `exit_code` / `signal`: only when the text states the job's status (`exit code 137` -> 137/SIGKILL,
+  `exitcode: -9` -> -9/SIGKILL); 124, 125, 126, 127, 128, 1 and 2 carry no signal.
+- `phase`: `training`, `evaluation`, `initialization` (loading, config, preprocessing, before the first step),
+  `monitoring` (watchdogs and timeouts; every `timeout` log has it), or `unknown`.
+- `repeated`: a substring of a message that repeats (with different numbers, addresses, paths or quoted values)
+  and how many lines contain it; a parser that masks those should make each one a single group with that count.
+
+## Files
+
+| file | category | phase | covers |
+| --- | --- | --- | --- |
+"""
+
+
+def main():
+    names = set()
+    expected = {}
+    rows = []
+    for spec in LOGS:
+        name = spec["name"]
+        assert name not in names, name
+        names.add(name)
+        out = spec["build"]()
+        data = out.encode("utf-8") if isinstance(out, str) else out
+        final_line = check(spec, data)
+        path = HERE / name
+        if name.endswith(".gz"):
+            path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        else:
+            path.write_bytes(data)
+        expected[name] = expected_entry(spec, final_line)
+        cat = spec["category"] or "(clean)"
+        rows.append(f"| `{name}` | {cat} | {spec['phase']} | {spec['covers'] or spec['about']} |")
+    (HERE / "expected.json").write_text(json.dumps(dict(sorted(expected.items())), indent=2,
+                                                   ensure_ascii=False) + "\n", encoding="utf-8")
+    counts = {}
+    for spec in LOGS:
+        counts.setdefault(spec["category"] or "(clean)", []).append(spec["name"])
+    per_cat = "\n".join(f"- **{k}** ({len(v)}): " + ", ".join(f"`{x}`" for x in v)
+                        for k, v in sorted(counts.items()))
+    (HERE / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n\n## Per category\n\n" + per_cat + "\n",
+                                    encoding="utf-8")
+    print(f"wrote {len(LOGS)} logs, expected.json and README.md in {HERE}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
