@@ -17,9 +17,11 @@ from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
 from ledger_tool.markdown.outline import Outline, scan
 from ledger_tool.markdown.splice import Edit
-from ledger_tool.model.vocabulary import ID_PATTERN
+from ledger_tool.model.vocabulary import ID_PATTERN, RESOLVED_MARK
 
-_ID_TITLE = re.compile(rf"(?P<id>{ID_PATTERN})(?P<resolved>[ \t]+\(RESOLVED\))?")
+_ID_TITLE = re.compile(
+    rf"(?P<id>{ID_PATTERN})(?P<resolved>[ \t]+{re.escape(RESOLVED_MARK.strip())})?"
+)
 SECTIONS = {"active errors": "active", "resolved errors": "resolved", "schema": "schema"}
 
 
