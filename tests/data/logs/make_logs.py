@@ -997,6 +997,864 @@ def _cuda_illegal():
     return "\n".join(L) + "\n"
 
 
+@log("cublas_exec_failed.log",
+     about="LoRA fine-tune whose C++ shard reader logs in glog format (including E-level checksum retries the job "
+           "survives); the job dies on RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED in a bf16 GEMM",
+     category="cuda_error", exception_type="RuntimeError",
+     msg="CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling",
+     final=("RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED", -1), frames=24, chain=1, phase="training",
+     repeated=[("checksum mismatch in shard", 4)],
+     covers="glog `E1210 03:58:22.123456 12345 file.cc:123] msg` lines that do not decide, cuBLAS execution error")
+def _cublas_exec():
+    ck = Clock("2025-12-10 06:44:10", seed=12)
+    rng = random.Random(1212)
+    L = []
+    tid = 30117
+
+    def g(level, where, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 4 if dt else 0)
+        L.append(f"{ck.glog(level)} {tid} {where}] {msg}")
+
+    g("I", "shard_reader.cc:61", "ShardReader: 256 shards under /mnt/lustre/tok/webmix-v2, index v3")
+    g("I", "shard_reader.cc:88", "prefetch threads=8 queue=64 block=16777216")
+    L.append("trainable params: 167,772,160 || all params: 8,198,033,408 || trainable%: 2.0465")
+    L.append(f"{SP}/peft/tuners/lora/bnb.py:355: UserWarning: Merge lora module to 8-bit linear may get different "
+             "generations due to rounding errors.")
+    L.append("  warnings.warn(")
+    bad = 0
+    for step in range(25, 626, 25):
+        ck.tick(47, 3)
+        L.append(f"step {step:4d} | loss {1.92 - step / 800 + rng.uniform(-.03, .03):.4f} | lr {2e-4:.1e} | "
+                 f"{rng.uniform(5.1, 5.6):.2f} s/step")
+        if step in (150, 300, 325, 575):
+            bad += 1
+            g("E", "shard_reader.cc:141", f"checksum mismatch in shard {rng.randrange(256)} block "
+                                          f"{rng.randrange(4000)} (crc32 0x{rng.getrandbits(32):08x} != "
+                                          f"0x{rng.getrandbits(32):08x}); re-reading block", 0.2)
+            g("W", "shard_reader.cc:152", "re-read ok after 1 attempt(s)", 0.3)
+    assert bad == 4
+    T = "/work/lora/finetune.py"
+    PL = f"{SP}/peft/tuners/lora/layer.py"
+    LM = f"{SP}/transformers/models/llama/modeling_llama.py"
+    frames = [
+        F(T, 140, "<module>", "train(args)"),
+        F(T, 118, "train", "out = model(**batch)", "model(**batch)"),
+    ] + module_call_frames() + [
+        F(f"{SP}/peft/peft_model.py", 1644, "forward", "return self.base_model(", "self.base_model("),
+    ] + module_call_frames() + [
+        F(f"{SP}/peft/tuners/tuners_utils.py", 197, "forward", "return self.model.forward(*args, **kwargs)",
+          "self.model.forward(*args, **kwargs)"),
+        F(LM, 1190, "forward", "outputs = self.model(", "self.model("),
+    ] + module_call_frames() + [
+        F(LM, 945, "forward", "layer_outputs = decoder_layer(", "decoder_layer("),
+    ] + module_call_frames() + [
+        F(LM, 676, "forward", "hidden_states, self_attn_weights, present_key_value = self.self_attn(",
+          "self.self_attn("),
+    ] + module_call_frames() + [
+        F(LM, 569, "forward", "query_states = self.q_proj(hidden_states)", "self.q_proj(hidden_states)"),
+    ] + module_call_frames() + [
+        F(PL, 585, "forward", "result = result + lora_B(lora_A(dropout(x))) * scaling",
+          "lora_A(dropout(x))"),
+    ] + module_call_frames() + [
+        F(f"{SP}/torch/nn/modules/linear.py", 125, "forward", "return F.linear(input, self.weight, self.bias)",
+          "F.linear(input, self.weight, self.bias)"),
+    ]
+    L += TB(frames, "RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasGemmEx( "
+                         "handle, opa, opb, m, n, k, &falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, "
+                         "CUDA_R_16BF, ldc, compute_type, CUBLAS_GEMM_DEFAULT_TENSOR_OP)`")
+    return "\n".join(L) + "\n"
+
+
+@log("cudnn_chain.log",
+     about="Diffusion UNet training: cuDNN error in the convolution backward, re-raised by the trainer as "
+           "TrainingStepError (\"direct cause\" chain of 2); the final exception says nothing about CUDA, the "
+           "chain's root does, so the category is cuda_error (judgement call)",
+     category="cuda_error", exception_type="diffusion.errors.TrainingStepError",
+     msg="step 812 failed on rank 0 (batch shape (16",
+     final=("diffusion.errors.TrainingStepError:", -1), frames=4, chain=2, phase="training",
+     covers="\"The above exception was the direct cause of the following exception:\" chain, cuDNN error in the "
+            "first link, dotted exception type with a module path")
+def _cudnn_chain():
+    ck = Clock("2025-12-10 13:05:00", seed=13)
+    rng = random.Random(1313)
+    L = []
+
+    def p(level, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 4 if dt else 0)
+        L.append(f"{ck.py()} | {level:<7} | diffusion.trainer | {msg}")
+
+    p("INFO", "UNet2DConditionModel 865.9M params, EMA decay 0.9999, channels_last=True, cudnn.benchmark=True")
+    p("INFO", "resolution 1024, batch 16/gpu, 8 gpus, bf16 autocast", 0.2)
+    for step in range(50, 812, 50):
+        p("INFO", f"step {step} loss {0.1421 - step / 40000 + rng.uniform(-.005, .005):.5f} "
+                  f"lr {1e-4:.1e} {rng.uniform(1.61, 1.72):.2f} it/s", 31)
+    p("WARNING", "cudnn: workspace of 4.00 GiB requested for ConvBackwardFilter, falling back", 22)
+    D = "/srv/diffusion"
+    inner = TB([
+        F(f"{D}/diffusion/trainer.py", 214, "train_step", "self.scaler.scale(loss).backward()"),
+    ] + backward_frames(), "RuntimeError: cuDNN error: CUDNN_STATUS_EXECUTION_FAILED")
+    outer = TB([
+        F(f"{D}/train.py", 88, "<module>", "main()"),
+        F(f"{D}/train.py", 81, "main", "trainer.fit()"),
+        F(f"{D}/diffusion/trainer.py", 167, "fit", "self.train_step(batch)"),
+        F(f"{D}/diffusion/trainer.py", 218, "train_step",
+          "raise TrainingStepError(f\"step {self.step} failed on rank {self.rank} (batch shape {tuple(x.shape)})\") from e"),
+    ], "diffusion.errors.TrainingStepError: step 812 failed on rank 0 (batch shape (16, 4, 128, 128))")
+    L += inner + DIRECT + outer
+    return "\n".join(L) + "\n"
+
+
+# ------------------------------------------------------------------- timeout
+
+
+def watchdog_block(ck, r, seq, numel, ran, pg="[PG ID 0 PG GUID 0(default_pg) Rank {r}]"):
+    work = (f"WorkNCCL(SeqNum={seq}, OpType=ALLREDUCE, NumelIn={numel}, NumelOut={numel}, "
+            f"Timeout(ms)=1800000)")
+    pgs = pg.format(r=r)
+    P = f"[rank{r}]:"
+    out = [
+        f"{P}[{ck.c10('E')} ProcessGroupNCCL.cpp:616] [Rank {r}] Watchdog caught collective operation timeout: "
+        f"{work} ran for {ran} milliseconds before timing out.",
+        f"{P}[{ck.c10('E')} ProcessGroupNCCL.cpp:1785] {pgs} Exception (either an error or timeout) detected by "
+        f"watchdog at work: {seq}, last enqueued NCCL work: {seq}, last completed NCCL work: {seq - 1}.",
+        f"{P}[{ck.c10('E')} ProcessGroupNCCL.cpp:1834] {pgs} Timeout at NCCL work: {seq}, last enqueued NCCL work: "
+        f"{seq}, last completed NCCL work: {seq - 1}.",
+        f"{P}[{ck.c10('E')} ProcessGroupNCCL.cpp:630] [Rank {r}] Some NCCL operations have failed or timed out. Due "
+        "to the asynchronous nature of CUDA kernels, subsequent GPU operations might run on corrupted/incomplete "
+        "data.",
+        f"{P}[{ck.c10('E')} ProcessGroupNCCL.cpp:636] [Rank {r}] To avoid data inconsistency, we are taking the "
+        "entire process down.",
+    ]
+    what = (f"{pgs} Process group watchdog thread terminated with exception: [Rank {r}] Watchdog caught collective "
+            f"operation timeout: {work} ran for {ran} milliseconds before timing out.")
+    base = 0x7f3a9c000000 + r * 0x1000000
+    out.append(f"{P}[{ck.c10('E')} ProcessGroupNCCL.cpp:1595] {what}")
+    out += ["terminate called after throwing an instance of 'c10::DistBackendError'",
+            f"  what():  {what}",
+            "Exception raised from checkTimeout at /pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:618 "
+            "(most recent call first):"]
+    out += nccl_watchdog_cpp_frames(base)
+    out += ["", "Exception raised from ncclCommWatchdog at /pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1601 "
+                "(most recent call first):"]
+    out += c10_frames([
+        f"c10::Error::Error(c10::SourceLocation, std::string) + 0x96 (0x{base + 0x16c1b6:x} in {TORCH_LIB}/libc10.so)",
+        f"<unknown function> + 0xe5c6fc (0x{base - 0x5139a904:x} in {TORCH_LIB}/libtorch_cuda.so)",
+        f"<unknown function> + 0x145c0 (0x{base + 0x4d85c0:x} in {TORCH_LIB}/libtorch.so)",
+        f"<unknown function> + 0x94ac3 (0x{base + 0x2a94ac3:x} in /lib/x86_64-linux-gnu/libc.so.6)",
+        f"clone + 0x44 (0x{base + 0x2b25a04:x} in /lib/x86_64-linux-gnu/libc.so.6)",
+    ])
+    out.append("")
+    return out
+
+
+@log("nccl_watchdog_torchrun.log",
+     about="4-rank torchrun job: rank 0 blocks on a slow NFS checkpoint write, ranks 1-3 hit the NCCL watchdog "
+           "timeout (ALLREDUCE ran for 1800085 ms), abort with c10::DistBackendError, and torchrun reports "
+           "ChildFailedError with exitcode -6 (SIGABRT); the abort is the watchdog's doing, so the wrapper takes "
+           "the child's category timeout rather than signal (judgement call)",
+     category="timeout", exception_type="torch.distributed.elastic.multiprocessing.errors.ChildFailedError",
+     msg="", final=("errors.ChildFailedError:", -1), frames=6, chain=1, exit_code=-6, signal="SIGABRT",
+     phase="monitoring",
+     repeated=[("Watchdog caught collective operation timeout", 9)],
+     covers="NCCL watchdog lines in c10 format with `[rankN]:` prefix, `terminate called ... what():`, C++ frame "
+            "blocks from checkTimeout/ncclCommWatchdog, ChildFailedError with exitcode -6 and a Signal 6 traceback "
+            "entry")
+def _nccl_watchdog_torchrun():
+    ck = Clock("2025-12-10 03:20:00", seed=14)
+    rng = random.Random(1414)
+    L = []
+    for step in range(500, 20001, 1500):
+        ck.tick(410, 20)
+        L.append(f"[rank0]: {ck.py()} INFO train: step {step:6d} loss {2.3 - step / 16000:.4f} "
+                 f"tok/s/gpu {rng.randrange(8800, 9400)}")
+    ck.tick(30)
+    L.append(f"[rank0]: {ck.py()} INFO ckpt: saving step 20000 to /mnt/nfs/ckpt/gpt-1b3/step_20000 (synchronous)")
+    L.append(f"[rank0]: {ck.py()} WARNING ckpt: write throughput 11.2 MB/s, expected >400 MB/s")
+    ck.tick(1800.08)
+    seq = 20481
+    for r in (2, 1, 3):
+        ck.tick(0.01, 0.02)
+        L += watchdog_block(ck, r, seq, 262144000, 1800085 + rng.randrange(40))
+    ck.tick(2.3)
+    pids = {0: 88131, 1: 88132, 2: 88133, 3: 88134}
+    for r in (0,):
+        L.append(f"{ck.glog('W')} 88120 torch/distributed/elastic/multiprocessing/api.py:897] Sending process "
+                 f"{pids[r]} closing signal SIGTERM")
+    ck.tick(0.6)
+    L.append(f"{ck.glog('E')} 88120 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -6) "
+             f"local_rank: 1 (pid: {pids[1]}) of binary: /opt/conda/bin/python3.11")
+    host = "dgx-a100-07"
+    fail = [dict(time="2025-12-10_05:01:31", host=host, rank=r, local_rank=r, exitcode=-6, pid=pids[r],
+                 traceback=f"Signal 6 (SIGABRT) received by PID {pids[r]}") for r in (2, 3)]
+    root = dict(time="2025-12-10_05:01:31", host=host, rank=1, local_rank=1, exitcode=-6, pid=pids[1],
+                traceback=f"Signal 6 (SIGABRT) received by PID {pids[1]}")
+    L += TB(torchrun_frames(), "\n".join(child_failed_box("pretrain.py", fail, root)))
+    return "\n".join(L) + "\n"
+
+
+@log("warning_noise_watchdog.log",
+     about="Mostly WARNING noise (deprecations, tokenizers fork warning, inf grad-norm skips, an early recovered "
+           "'CUDA out of memory ... retrying with batch 16' WARNING), then the torch 2.1-style NCCL watchdog "
+           "timeout and `terminate called ... std::runtime_error`; the OOM WARNING must not decide",
+     category="timeout", exception_type=None, msg=None,
+     final=("what():  [Rank 1] NCCL watchdog thread terminated", -1), frames=0, chain=0, phase="monitoring",
+     repeated=[("Watchdog caught collective operation timeout", 3), ("grad norm is inf", 5)],
+     covers="WARNING noise including a recovered OOM warning that must not decide, older `[E ProcessGroupNCCL.cpp:N]` "
+            "watchdog format without C++ frames, a log that ends without any Python traceback")
+def _warning_noise_watchdog():
+    ck = Clock("2025-12-10 01:10:00", seed=15)
+    rng = random.Random(1515)
+    L = []
+
+    def s(level, phase, msg, dt=0.0, module="trainer"):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        L.append(f"{ck.seed()} [{module}] [{level}] [{phase}] {msg}")
+
+    PY10 = "/opt/conda/lib/python3.10/site-packages"
+    s("INFO", "Main", "rank 1/2 on node gpu-b12, job 0f7d33")
+    L.append(f"{PY10}/transformers/training_args.py:1525: FutureWarning: `evaluation_strategy` is deprecated and "
+             "will be removed in version 4.46 of Transformers. Use `eval_strategy` instead")
+    L.append("  warnings.warn(")
+    L.append(f"{PY10}/torch/utils/checkpoint.py:429: UserWarning: torch.utils.checkpoint: please pass in "
+             "use_reentrant=True or use_reentrant=False explicitly. The default value of use_reentrant will be "
+             "updated to be False in the future. To maintain current behavior, pass use_reentrant=True. It is "
+             "recommended that you use use_reentrant=False. Refer to docs for more details on the differences "
+             "between the two variants.")
+    L.append("  warnings.warn(")
+    s("WARNING", "Data", "Dataset has 213 samples longer than max_len=4096; they will be truncated", 3)
+    L.append("huggingface/tokenizers: The current process just got forked, after parallelism has already been used. "
+             "Disabling parallelism to avoid deadlocks...")
+    L.append("To disable this warning, you can either:")
+    L.append("\t- Avoid using `tokenizers` before the fork if possible")
+    L.append("\t- Explicitly set the environment variable TOKENIZERS_PARALLELISM=(true | false)")
+    s("WARNING", "SFT", "CUDA out of memory. Tried to allocate 3.50 GiB. GPU 1 has a total capacity of 79.15 GiB of "
+                        "which 2.11 GiB is free. retrying with batch 16", 95)
+    s("INFO", "SFT", "micro batch 32 -> 16, gradient_accumulation_steps 2 -> 4", 0.4)
+    infs = 0
+    for step in range(20, 881, 20):
+        s("INFO", "SFT", f"step {step}/2400 loss={1.75 - step / 2600 + rng.uniform(-.02, .02):.4f} "
+                         f"lr={1e-5:.1e}", 52)
+        if step in (60, 200, 420, 640, 860):
+            infs += 1
+            s("WARNING", "SFT", f"grad norm is inf at step {step + rng.randrange(1, 19)}, skipping optimizer step "
+                                f"(loss scale {2 ** rng.randrange(10, 16)} -> {2 ** rng.randrange(8, 10)})", 3)
+        if step % 200 == 0:
+            s("WARNING", "SFT", "dataloader worker 3 slow: batch took 14.2 s (>10 s)", 1)
+    assert infs == 5
+    s("INFO", "SFT", "step 880: entering gradient all-reduce for step 881", 50)
+    ck.tick(1800.09)
+    work = "WorkNCCL(SeqNum=88213, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=1800000)"
+    L.append(f"[E ProcessGroupNCCL.cpp:475] [Rank 1] Watchdog caught collective operation timeout: {work} ran for "
+             "1800085 milliseconds before timing out.")
+    L.append("[E ProcessGroupNCCL.cpp:489] Some NCCL operations have failed or timed out. Due to the asynchronous "
+             "nature of CUDA kernels, subsequent GPU operations might run on corrupted/incomplete data.")
+    L.append("[E ProcessGroupNCCL.cpp:495] To avoid data inconsistency, we are taking the entire process down.")
+    L.append(f"[E ProcessGroupNCCL.cpp:916] [Rank 1] NCCL watchdog thread terminated with exception: [Rank 1] "
+             f"Watchdog caught collective operation timeout: {work} ran for 1800085 milliseconds before timing out.")
+    L.append("terminate called after throwing an instance of 'std::runtime_error'")
+    L.append(f"  what():  [Rank 1] NCCL watchdog thread terminated with exception: [Rank 1] Watchdog caught "
+             f"collective operation timeout: {work} ran for 1800085 milliseconds before timing out.")
+    return "\n".join(L) + "\n"
+
+
+@log("timeout_124.log",
+     about="lm-eval + vLLM evaluation run under `timeout -v 2h`: GNU timeout sends TERM, the wrapper reports "
+           "status 124",
+     category="timeout", exception_type=None, msg=None,
+     final=("exited with status 124", -1), frames=0, chain=0, exit_code=124, phase="monitoring",
+     covers="`timeout`'s 124, vLLM `INFO 12-10 06:01:13 file.py:N]` and lm-eval `YYYY-MM-DD:HH:MM:SS,ms LEVEL "
+            "[file:N]` formats, a long-running tqdm line")
+def _timeout_124():
+    ck = Clock("2025-12-10 06:00:01", seed=16)
+    rng = random.Random(1616)
+    L = ["+ timeout -v 2h lm_eval --model vllm --model_args pretrained=/models/ckpt-5000,tensor_parallel_size=2,"
+         "gpu_memory_utilization=0.85,max_model_len=8192 --tasks gsm8k_cot,mmlu_pro --batch_size auto "
+         "--output_path /results/ckpt-5000"]
+
+    def le(level, where, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 4 if dt else 0)
+        L.append(f"{ck.t:%Y-%m-%d:%H:%M:%S},{ck.t.microsecond // 1000:03d} {level:<8} [{where}] {msg}")
+
+    def vl(level, where, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 4 if dt else 0)
+        L.append(f"{level} {ck.t:%m-%d %H:%M:%S} {where}] {msg}")
+
+    le("INFO", "__main__.py:279", "Verbosity set to INFO", 1.2)
+    le("INFO", "__main__.py:376", "Selected Tasks: ['gsm8k_cot', 'mmlu_pro']", 6.5)
+    le("INFO", "evaluator.py:164", "Setting random seed to 0 | Setting numpy seed to 1234 | Setting torch manual "
+                                   "seed to 1234 | Setting fewshot manual seed to 1234")
+    vl("INFO", "config.py:905", "Defaulting to use mp for distributed inference", 3)
+    vl("INFO", "llm_engine.py:237", "Initializing an LLM engine (v0.6.4.post1) with config: model='/models/ckpt-5000', "
+                                    "dtype=torch.bfloat16, max_seq_len=8192, tensor_parallel_size=2, seed=1234")
+    vl("WARNING", "multiproc_gpu_executor.py:56", "Reducing Torch parallelism from 32 threads to 1 to avoid "
+                                                  "unnecessary CPU contention. Set OMP_NUM_THREADS in the external "
+                                                  "environment to tune this value as needed.")
+    vl("INFO", "model_runner.py:1072", "Loading model weights took 7.1034 GB", 21)
+    vl("INFO", "distributed_gpu_executor.py:57", "# GPU blocks: 27718, # CPU blocks: 4096", 6)
+    vl("INFO", "model_runner.py:1400", "Capturing cudagraphs for decoding. This may lead to unexpected consequences "
+                                       "if the model is not static.", 2)
+    vl("INFO", "model_runner.py:1518", "Graph capturing finished in 14 secs, took 0.61 GiB", 14)
+    le("WARNING", "evaluator.py:270", "Overwriting default num_fewshot of gsm8k_cot from 8 to 8", 1)
+    le("INFO", "task.py:415", "Building contexts for gsm8k_cot on rank 0...", 0.3)
+    L.append(tqdm(1319, [0, 412, 905, 1319], rate=2100.0, desc=""))
+    le("INFO", "task.py:415", "Building contexts for mmlu_pro_biology on rank 0...", 0.7)
+    L.append(tqdm(717, [0, 717], rate=2400.0))
+    le("INFO", "evaluator.py:496", "Running generate_until requests", 2)
+    L.append(tqdm(13195, [0] + list(range(9, 542, 9)), desc="Running generate_until requests", rate=1 / 13.13))
+    vl("WARNING", "scheduler.py:1481", "Sequence group 9912 is preempted by PreemptionMode.RECOMPUTE mode because "
+                                       "there is not enough KV cache space. This can affect the end-to-end "
+                                       "performance. Increase gpu_memory_utilization or tensor_parallel_size to "
+                                       "provide more KV cache memory. total_num_cumulative_preemption=1", 7000)
+    L.append("timeout: sending signal TERM to command ‘lm_eval’")
+    vl("INFO", "multiproc_worker_utils.py:141", "Terminating local vLLM worker processes", 1)
+    ck.tick(3)
+    L.append(f"[run_eval.sh] {ck.iso()} lm_eval exited with status 124 (limit 2h, checkpoint ckpt-5000, no results "
+             "written)")
+    return "\n".join(L) + "\n"
+
+
+@log("slurm_time_limit.log",
+     about="Megatron-style pretraining under SLURM hits the time limit: slurmstepd cancels the step, torchrun "
+           "turns the SIGTERM into SignalException (the last Python exception), then the JOB ... CANCELLED ... DUE "
+           "TO TIME LIMIT line; that fatal line after the traceback decides the category",
+     category="timeout", exception_type="torch.distributed.elastic.multiprocessing.api.SignalException",
+     msg="Process 81234 got signal: 15",
+     final=("SignalException: Process 81234", -1), frames=10, chain=1, phase="monitoring",
+     covers="SLURM `slurmstepd: error: *** JOB N ON host CANCELLED AT ... DUE TO TIME LIMIT ***` after a "
+            "traceback, Megatron iteration lines, torch.elastic SignalException")
+def _slurm_time_limit():
+    ck = Clock("2025-12-10 00:00:03", seed=17)
+    rng = random.Random(1717)
+    L = [f"[{ck.t:%Y-%m-%d %H:%M:%S}] SLURM job 4471123 on gpu-node01 (8 x H100), partition gpu, time limit 08:00:00",
+         "+ srun --kill-on-bad-exit=1 torchrun --nproc_per_node 8 pretrain_gpt.py --tensor-model-parallel-size 2 "
+         "--pipeline-model-parallel-size 1 --num-layers 32 --hidden-size 4096 --seq-length 4096 --micro-batch-size 2 "
+         "--global-batch-size 512 --train-iters 200000 --save /lustre/ckpt/gpt7b --save-interval 2000"]
+    ck.tick(40)
+    L.append("> initializing torch distributed ...")
+    L.append("> initialized tensor model parallel with size 2")
+    L.append("> initialized pipeline model parallel with size 1")
+    L.append(" > number of parameters on (tensor, pipeline) model parallel rank (0, 0): 3505491968")
+    L.append(f"[after model, optimizer, and learning rate scheduler are built] datetime: {ck.t:%Y-%m-%d %H:%M:%S}")
+    it = 12000
+    while ck.t < _dt.datetime(2025, 12, 10, 7, 59, 30):
+        ck.tick(1100, 40)
+        it += 400
+        L.append(f" [{ck.t:%Y-%m-%d %H:%M:%S}] iteration {it:8d}/  200000 | consumed samples: {it * 512:12d} | "
+                 f"elapsed time per iteration (ms): {rng.uniform(2740, 2860):.1f} | learning rate: 2.894E-04 | "
+                 f"global batch size:   512 | lm loss: {2.31 - it / 200000 + rng.uniform(-.01, .01):.6E} | "
+                 "loss scale: 1.0 | grad norm: {:.3f} | number of skipped iterations:   0 | number of nan "
+                 "iterations:   0 |".format(rng.uniform(.2, .4)))
+        if it % 2000 == 0:
+            L.append(f"saving checkpoint at iteration {it:7d} to /lustre/ckpt/gpt7b")
+            L.append(f"  successfully saved checkpoint at iteration {it:7d} to /lustre/ckpt/gpt7b")
+    ck.t = _dt.datetime(2025, 12, 10, 8, 0, 11)
+    L.append("srun: Job step aborted: Waiting up to 32 seconds for job step to finish.")
+    L.append(f"slurmstepd: error: *** STEP 4471123.0 ON gpu-node01 CANCELLED AT {ck.iso()} DUE TO TIME LIMIT ***")
+    ck.tick(0.4)
+    L.append(f"{ck.glog('W')} 81234 torch/distributed/elastic/agent/server/api.py:704] Received Signals.SIGTERM death "
+             "signal, shutting down workers")
+    for pid in range(81240, 81248):
+        ck.tick(0.002)
+        L.append(f"{ck.glog('W')} 81234 torch/distributed/elastic/multiprocessing/api.py:897] Sending process {pid} "
+                 "closing signal SIGTERM")
+    E = f"{SP}/torch/distributed/elastic"
+    frames = torchrun_frames()[:5] + [
+        F(f"{SP}/torch/distributed/launcher/api.py", 260, "launch_agent", "result = agent.run()", "agent.run()"),
+        F(f"{E}/metrics/api.py", 137, "wrapper", "result = f(*args, **kwargs)", "f(*args, **kwargs)"),
+        F(f"{E}/agent/server/api.py", 696, "run", "result = self._invoke_run(role)", "self._invoke_run(role)"),
+        F(f"{E}/agent/server/api.py", 855, "_invoke_run", "time.sleep(monitor_interval)"),
+        F(f"{E}/multiprocessing/api.py", 84, "_terminate_process_handler",
+          "raise SignalException(f\"Process {os.getpid()} got signal: {sigval}\", sigval=sigval)"),
+    ]
+    L += TB(frames, "torch.distributed.elastic.multiprocessing.api.SignalException: Process 81234 got signal: 15")
+    L.append(f"slurmstepd: error: *** JOB 4471123 ON gpu-node01 CANCELLED AT {ck.iso()} DUE TO TIME LIMIT ***")
+    return "\n".join(L) + "\n"
+
+
+@log("monitor_no_progress.log",
+     about="Seed-001 format from the training server's monitor: heartbeats stop, 'Training timed out - no progress "
+           "updates for 30 minutes', the server sends SIGTERM and reports exit code -15; the timeout decides, the "
+           "-15 is its consequence",
+     category="timeout", exception_type=None, msg=None,
+     final=("Training timed out - no progress updates for 30 minutes", -1), frames=0, chain=0, exit_code=-15,
+     signal="SIGTERM", phase="monitoring",
+     repeated=[("no progress update for", 2)],
+     covers="seed-001 monitor messages ('no progress'), SIGTERM exit status -15 that is not the cause")
+def _monitor_no_progress():
+    ck = Clock("2025-12-10 04:00:00", seed=18)
+    rng = random.Random(1818)
+    L = []
+
+    def s(level, phase, msg, dt=0.0, module="training_server"):
+        ck.tick(dt, jitter=dt / 5 if dt else 0)
+        L.append(f"{ck.seed()} [{module}] [{level}] [{phase}] {msg}")
+
+    s("INFO", "Main", "Job 5c2d91 started (pid 48812): sft llama-3.1-8b, 3 epochs, log logs/job_5c2d91.log")
+    step = 4100
+    for i in range(24):
+        step += rng.randrange(9, 14)
+        s("INFO", "Monitor", f"job 5c2d91 heartbeat: step {step}/9000 loss={0.92 - i / 300:.4f} "
+                             f"gpu_util={rng.randrange(93, 100)}%", 60)
+    s("INFO", "Monitor", f"job 5c2d91 heartbeat: step {step}/9000 gpu_util=0% (no new step)", 60)
+    s("WARNING", "Monitor", f"job 5c2d91: no progress update for 10 minutes (last step {step})", 540)
+    s("WARNING", "Monitor", f"job 5c2d91: no progress update for 20 minutes (last step {step}); "
+                            "py-spy dump: main thread in torch/utils/data/dataloader.py:1284 _get_data", 600)
+    s("ERROR", "Monitor", "Training timed out - no progress updates for 30 minutes", 600)
+    s("INFO", "Monitor", "Sending SIGTERM to training process (pid 48812)", 0.1)
+    s("INFO", "Monitor", "Waiting up to 60 s for the process to exit", 0.1)
+    s("ERROR", "Main", "Training process terminated unexpectedly with exit code -15", 4.2)
+    s("INFO", "Main", "Uploaded logs/job_5c2d91.log (2.1 MB) to s3://ml-jobs/logs/5c2d91/", 1.3)
+    return "\n".join(L) + "\n"
+
+
+# -------------------------------------------------------------- config_error
+
+CHAT_TEMPLATE_MSG = ("Cannot use chat template functions because tokenizer.chat_template is not set and no template "
+                     "argument was passed! For information about writing templates and setting the "
+                     "tokenizer.chat_template attribute, please see the documentation at "
+                     "https://huggingface.co/docs/transformers/main/en/chat_templating")
+
+
+@log("chat_template_missing.log",
+     about="Seed-001 format; a base-model tokenizer has no chat template, so datasets.map(num_proc=8) fails in a "
+           "worker: multiprocess.pool.RemoteTraceback quotes the worker's traceback inside its message, then the "
+           "re-raised ValueError (direct-cause chain of 2); the echo ERROR line after it only repeats it",
+     category="config_error", exception_type="ValueError",
+     msg="Cannot use chat template functions because tokenizer",
+     final=("ValueError: Cannot use chat template functions", -1), frames=9, chain=2, phase="initialization",
+     covers="a traceback quoted inside an exception message (RemoteTraceback), `<listcomp>` frames, datasets Map "
+            "progress bar, tokenizer chat-template error")
+def _chat_template_missing():
+    ck = Clock("2025-12-10 02:05:11", seed=19)
+    L = []
+
+    def s(level, phase, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        L.append(f"{ck.seed()} [__main__] [{level}] [{phase}] {msg}")
+
+    s("INFO", "Main", "Starting job 3e9a10 (standalone_trainer v0.9.4)")
+    s("INFO", "Main", "Config: model=meta-llama/Llama-3.1-8B (base) dataset=/data/support_chats.jsonl "
+                      "template=auto num_proc=8", 0.3)
+    s("INFO", "Model", "Loading tokenizer from /models/Llama-3.1-8B", 0.5)
+    s("WARNING", "Model", "tokenizer_config.json has no 'chat_template'; template=auto will use "
+                          "tokenizer.apply_chat_template", 0.2)
+    s("INFO", "PreTokenize", "Loaded 52000 conversations (3 splits)", 2.4)
+    s("INFO", "PreTokenize", "Rendering conversations with the chat template (num_proc=8)", 0.1)
+    L.append("".join(f"\rRendering chat template (num_proc=8):   0%|          | 0/52000 [00:0{k}<?, ? examples/s]"
+                     for k in range(3)))
+    DS = f"{SP}/datasets"
+    TU = f"{SP}/transformers/tokenization_utils_base.py"
+    P = "/home/mlops/trainer/pretokenize.py"
+    inner = TB([
+        F(f"{SP}/multiprocess/pool.py", 125, "worker", "result = (True, func(*args, **kwds))",
+          "func(*args, **kwds)"),
+        F(f"{DS}/utils/py_utils.py", 678, "_write_generator_to_queue",
+          "for i, result in enumerate(func(**kwargs)):"),
+        F(f"{DS}/arrow_dataset.py", 3516, "_map_single", "for i, example in iter_outputs(shard_iterable):"),
+        F(f"{DS}/arrow_dataset.py", 3466, "iter_outputs", "yield i, apply_function(example, i, offset=offset)",
+          "apply_function(example, i, offset=offset)"),
+        F(f"{DS}/arrow_dataset.py", 3389, "apply_function",
+          "processed_inputs = function(*fn_args, *additional_args, **fn_kwargs)",
+          "function(*fn_args, *additional_args, **fn_kwargs)"),
+        F(P, 57, "_render", "text = tokenizer.apply_chat_template(example[\"messages\"], tokenize=False)",
+          "tokenizer.apply_chat_template(example[\"messages\"], tokenize=False)"),
+        F(TU, 1617, "apply_chat_template", "chat_template = self.get_chat_template(chat_template, tools)",
+          "self.get_chat_template(chat_template, tools)"),
+        F(TU, 1785, "get_chat_template", "raise ValueError("),
+    ], f"ValueError: {CHAT_TEMPLATE_MSG}")
+    L += ["multiprocess.pool.RemoteTraceback: ", '"""'] + inner + ['"""']
+    T = "/home/mlops/trainer/standalone_trainer.py"
+    outer = TB([
+        F(T, 3455, "<module>", "sys.exit(main())", "main()"),
+        F(T, 3398, "main", "dataset = pretokenize(raw, tokenizer, cfg)", "pretokenize(raw, tokenizer, cfg)"),
+        F(P, 88, "pretokenize", "return raw.map(_render, fn_kwargs={\"tokenizer\": tokenizer}, num_proc=cfg.num_proc,",
+          "raw.map(_render, fn_kwargs={\"tokenizer\": tokenizer}, num_proc=cfg.num_proc,"),
+        F(f"{DS}/arrow_dataset.py", 602, "wrapper", "out: Union[\"Dataset\", \"DatasetDict\"] = func(self, *args, **kwargs)",
+          "func(self, *args, **kwargs)"),
+        F(f"{DS}/arrow_dataset.py", 567, "wrapper", "out: Union[\"Dataset\", \"DatasetDict\"] = func(self, *args, **kwargs)",
+          "func(self, *args, **kwargs)"),
+        F(f"{DS}/arrow_dataset.py", 3167, "map", "for rank, done, content in iflatmap_unordered("),
+        F(f"{DS}/utils/py_utils.py", 718, "iflatmap_unordered",
+          "[async_result.get(timeout=0.05) for async_result in async_results]"),
+        F(f"{DS}/utils/py_utils.py", 718, "<listcomp>",
+          "[async_result.get(timeout=0.05) for async_result in async_results]", "async_result.get(timeout=0.05)"),
+        F(f"{SP}/multiprocess/pool.py", 774, "get", "raise self._value"),
+    ], f"ValueError: {CHAT_TEMPLATE_MSG}")
+    L += DIRECT + outer
+    s("ERROR", "PreTokenize", f"Pre-tokenization failed: {CHAT_TEMPLATE_MSG}", 0.2)
+    s("ERROR", "Main", "Training process exited with code 1", 0.4)
+    return "\n".join(L) + "\n"
+
+
+@log("hydra_omegaconf.log",
+     about="Hydra app: config tree printed as YAML, then 'Error executing job with overrides' and the short "
+           "traceback ending in omegaconf.errors.ConfigAttributeError (message continues on indented lines), then "
+           "the HYDRA_FULL_ERROR hint",
+     category="config_error", exception_type="omegaconf.errors.ConfigAttributeError",
+     msg="Key 'warmup_ratio' is not in struct",
+     final=("ConfigAttributeError:", -1), frames=6, chain=1, phase="initialization",
+     covers="Hydra `[ts][name][LEVEL] - msg` lines, YAML dump, multi-line exception message, trailing hint line")
+def _hydra():
+    ck = Clock("2025-12-10 08:30:12", seed=20)
+    L = []
+
+    def h(name, level, msg, dt=0.0):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        L.append(f"[{ck.py()}][{name}][{level}] - {msg}")
+
+    h("__main__", "INFO", "Working directory: /workspace/recipes/outputs/2025-12-10/08-30-12")
+    h("__main__", "INFO", "Resolved config:", 0.1)
+    L += [
+        "model:",
+        "  name: llama3_8b",
+        "  path: /models/Llama-3.1-8B",
+        "  dtype: bfloat16",
+        "data:",
+        "  train: /data/mix-v7/train.parquet",
+        "  max_len: 4096",
+        "optim:",
+        "  name: adamw",
+        "  lr: 2.0e-05",
+        "  betas:",
+        "  - 0.9",
+        "  - 0.95",
+        "  weight_decay: 0.1",
+        "  warmup: 0.03",
+        "trainer:",
+        "  max_steps: 5000",
+        "  grad_accum: 8",
+        "  log_every: 10",
+        "",
+    ]
+    h("recipes.data", "INFO", "Loaded 1,204,556 rows from /data/mix-v7/train.parquet", 4.1)
+    h("recipes.model", "INFO", "Built llama3_8b with 8,030,261,248 parameters (bfloat16)", 22.0)
+    h("recipes.optim", "INFO", "AdamW(lr=2e-05, betas=(0.9, 0.95), weight_decay=0.1)", 0.3)
+    L.append("Error executing job with overrides: ['model=llama3_8b', 'optim=adamw', 'optim.lr=2e-5', "
+             "'+trainer.max_steps=5000']")
+    R = "/workspace/recipes"
+    L += TB([
+        F(f"{R}/train.py", 64, "main", "scheduler = build_scheduler(optimizer, cfg.optim, cfg.trainer)",
+          "build_scheduler(optimizer, cfg.optim, cfg.trainer)"),
+        F(f"{R}/recipes/schedulers.py", 21, "build_scheduler",
+          "warmup_steps = int(optim_cfg.warmup_ratio * trainer_cfg.max_steps)", "optim_cfg.warmup_ratio"),
+        F(f"{SP}/omegaconf/dictconfig.py", 355, "__getattr__", "self._format_and_raise("),
+        F(f"{SP}/omegaconf/base.py", 231, "_format_and_raise", "format_and_raise("),
+        F(f"{SP}/omegaconf/_utils.py", 899, "format_and_raise", "_raise(ex, cause)"),
+        F(f"{SP}/omegaconf/_utils.py", 797, "_raise",
+          "raise ex.with_traceback(sys.exc_info()[2])  # set env var OC_CAUSE=1 for full trace"),
+    ], "omegaconf.errors.ConfigAttributeError: Key 'warmup_ratio' is not in struct\n"
+       "    full_key: optim.warmup_ratio\n"
+       "    object_type=dict")
+    L += ["", "Set the environment variable HYDRA_FULL_ERROR=1 for a complete stack trace."]
+    return "\n".join(L) + "\n"
+
+
+@log("ansi_keyerror_config.log",
+     about="Seed-001 format coloured by a colour log handler: ANSI codes inside the brackets and around the whole "
+           "ERROR record, so the traceback starts after an escape and the last line ends with a reset; a missing "
+           "config key re-raised with a hint while handling the first KeyError (chain of 2)",
+     category="config_error", exception_type="KeyError",
+     msg="\"missing required key 'lora_target_modules' in",
+     final=("KeyError: \"missing required key", -1), frames=3, chain=2, phase="initialization",
+     covers="ANSI escapes at line start and inside brackets, 'During handling of the above exception' chain, "
+            "KeyError message in double quotes")
+def _ansi_keyerror():
+    ck = Clock("2025-12-10 10:02:00", seed=21)
+    L = []
+    col = {"INFO": "32", "WARNING": "33", "ERROR": "31", "DEBUG": "36"}
+
+    def s(level, phase, msg, dt=0.0, module="config"):
+        ck.tick(dt, jitter=dt / 3 if dt else 0)
+        L.append(f"{c('2', ck.seed())} [{c('35', module)}] [{c(col[level], level)}] [{phase}] {msg}")
+
+    s("INFO", "Main", "Job 2b7f44: QLoRA on Llama-3.1-70B, 4-bit nf4, 8 x A100-80GB", module="__main__")
+    s("DEBUG", "Config", "Reading configs/base.yaml", 0.1)
+    s("DEBUG", "Config", "Reading configs/qlora_70b.yaml (extends base.yaml)", 0.05)
+    s("INFO", "Config", "Merged 2 config files: 41 keys", 0.05)
+    for k, v in [("model.path", "/models/Llama-3.1-70B"), ("model.quant", "nf4"), ("lora.r", "64"),
+                 ("lora.alpha", "16"), ("lora.dropout", "0.05"), ("lora.target", "['q_proj', 'v_proj']"),
+                 ("train.lr", "1e-4"), ("train.epochs", "2")]:
+        s("DEBUG", "Config", f"  {k} = {v}", 0.001)
+    s("WARNING", "Config", "Key 'lora.target' is deprecated; use 'lora.lora_target_modules'", 0.01)
+    ck.tick(0.02)
+    C = "/home/mlops/trainer/config.py"
+    first = TB([
+        F(C, 142, "lora_config", "modules = section[\"lora_target_modules\"]",
+          "section[\"lora_target_modules\"]"),
+    ], "KeyError: 'lora_target_modules'")
+    second = TB([
+        F("/home/mlops/trainer/standalone_trainer.py", 3455, "<module>", "sys.exit(main())", "main()"),
+        F("/home/mlops/trainer/standalone_trainer.py", 3401, "main", "peft_cfg = cfg.lora_config()",
+          "cfg.lora_config()"),
+        F(C, 144, "lora_config", "raise KeyError("),
+    ], "KeyError: \"missing required key 'lora_target_modules' in configs/qlora_70b.yaml (section 'lora'); "
+       "known keys: r, alpha, dropout, target\"")
+    head = (f"{ESC}[31m{ck.seed()} [config] [ERROR] [Config] Could not build the LoRA config")
+    body = [head] + first + DURING + second
+    body[-1] = body[-1] + f"{ESC}[0m"
+    L += body
+    s("INFO", "Main", "Exiting with status 1", 0.1, module="__main__")
+    return "\n".join(L) + "\n"
+
+
+@log("argparse_unrecognized.log",
+     about="Launch script with `set -x`: argparse prints its usage and 'train.py: error: unrecognized arguments: "
+           "--lr_scheduler cosine', the launcher reports exit code 2",
+     category="config_error", exception_type=None, msg=None,
+     final=("error: unrecognized arguments", -1), frames=0, chain=0, exit_code=2, phase="initialization",
+     covers="argparse usage block and `error:` line, shell `+ cmd` traces, exit code 2")
+def _argparse():
+    L = [
+        "+ source /opt/jobs/env.sh",
+        "++ export HF_HOME=/mnt/cache/hf",
+        "++ HF_HOME=/mnt/cache/hf",
+        "++ export WANDB_MODE=offline",
+        "++ WANDB_MODE=offline",
+        "+ cd /workspace/sft",
+        "+ git rev-parse --short HEAD",
+        "4c1e9b2",
+        "+ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader",
+        "NVIDIA H100 80GB HBM3, 81559 MiB",
+        "NVIDIA H100 80GB HBM3, 81559 MiB",
+        "+ python train.py --model_name_or_path /models/Llama-3.1-8B --dataset /data/sft-v4 --lr 2e-5 "
+        "--lr_scheduler cosine --warmup_ratio 0.03 --epochs 2 --bf16 --output_dir /runs/sft-v4-0312",
+        "usage: train.py [-h] --model_name_or_path MODEL_NAME_OR_PATH",
+        "                [--dataset DATASET] [--lr LR]",
+        "                [--lr_scheduler_type {linear,cosine,constant,constant_with_warmup}]",
+        "                [--warmup_ratio WARMUP_RATIO] [--epochs EPOCHS] [--bf16]",
+        "                [--gradient_checkpointing] [--output_dir OUTPUT_DIR]",
+        "train.py: error: unrecognized arguments: --lr_scheduler cosine",
+        "+ status=2",
+        "+ echo '[launch] train.py exited with code 2'",
+        "[launch] train.py exited with code 2",
+        "+ exit 2",
+    ]
+    return "\n".join(L) + "\n"
+
+
+# ------------------------------------------------------------- model_loading
+
+
+@log("state_dict_size_mismatch.log",
+     about="Python logging default format (`INFO:name:msg`); merging a LoRA run whose tokenizer gained 8 special "
+           "tokens into the base model: RuntimeError: Error(s) in loading state_dict for LlamaForCausalLM with "
+           "tab-indented size-mismatch lines",
+     category="model_loading", exception_type="RuntimeError",
+     msg="Error(s) in loading state_dict for LlamaForCausalLM:",
+     final=("RuntimeError: Error(s) in loading state_dict", -1), frames=4, chain=1, phase="initialization",
+     covers="`INFO:name:msg` / `WARNING:name:msg` logging default, multi-line message with tab-indented lines")
+def _state_dict():
+    L = [
+        "INFO:merge:Base model: /models/Llama-3.1-8B-Instruct",
+        "INFO:merge:Adapter run: /runs/sft-tools-v2 (checkpoint-2400)",
+        "INFO:merge:Tokenizer: /runs/sft-tools-v2/tokenizer (128264 tokens, 8 added special tokens)",
+    ]
+    L.append(tqdm(4, [0, 1, 2, 3, 4], desc="Loading checkpoint shards", rate=0.71))
+    L += [
+        "WARNING:accelerate.big_modeling:Some parameters are on the meta device because they were offloaded to the cpu.",
+        "INFO:merge:Loading full fine-tuned state dict from /runs/sft-tools-v2/checkpoint-2400/pytorch_model.bin",
+        f"{SP}/torch/serialization.py:1328: FutureWarning: You are using `torch.load` with `weights_only=False` (the "
+        "current default value), which uses the default pickle module implicitly. It is possible to construct "
+        "malicious pickle data which will execute arbitrary code during unpickling (See "
+        "https://github.com/pytorch/pytorch/blob/main/SECURITY.md#untrusted-models for more details). In a future "
+        "release, the default value for `weights_only` will be flipped to `True`.",
+        "  state = torch.load(path, map_location=\"cpu\")",
+        "INFO:merge:State dict has 291 tensors (16.06 GB)",
+        "WARNING:merge:Not resizing embeddings: --resize-embeddings was not given",
+    ]
+    M = "/workspace/tools/merge_lora.py"
+    L += TB([
+        F(M, 97, "<module>", "main(parse_args())", "main(parse_args())"),
+        F(M, 81, "main", "model = load_finetuned(args.base, args.run, args.step)",
+          "load_finetuned(args.base, args.run, args.step)"),
+        F(M, 46, "load_finetuned", "model.load_state_dict(state, strict=True)"),
+        F(f"{SP}/torch/nn/modules/module.py", 2584, "load_state_dict",
+          "raise RuntimeError(\"Error(s) in loading state_dict for {}:\\n\\t{}\".format("),
+    ], "RuntimeError: Error(s) in loading state_dict for LlamaForCausalLM:\n"
+       "\tsize mismatch for model.embed_tokens.weight: copying a param with shape torch.Size([128264, 4096]) from "
+       "checkpoint, the shape in current model is torch.Size([128256, 4096]).\n"
+       "\tsize mismatch for lm_head.weight: copying a param with shape torch.Size([128264, 4096]) from checkpoint, "
+       "the shape in current model is torch.Size([128256, 4096]).")
+    L += ["ERROR:merge:merge failed; nothing written to /runs/sft-tools-v2/merged"]
+    return "\n".join(L) + "\n"
+
+
+@log("safetensors_header.log",
+     about="Inference service start-up: one shard is a 134-byte git-lfs pointer, so the shard bar stops at 2/4 and "
+           "from_pretrained raises safetensors_rust.SafetensorError: Error while deserializing header: "
+           "HeaderTooLarge",
+     category="model_loading", exception_type="safetensors_rust.SafetensorError",
+     msg="Error while deserializing header: HeaderTooLarge",
+     final=("SafetensorError:", -1), frames=6, chain=1, phase="initialization",
+     covers="uvicorn-style `INFO:     msg` lines, an unfinished tqdm bar, safetensors header error")
+def _safetensors():
+    L = [
+        "INFO:     Started server process [4123]",
+        "INFO:     Waiting for application startup.",
+        "2025-12-10 12:00:03,551 INFO serve.model: loading /models/chat-13b-v5 (bf16, device_map=auto)",
+        "2025-12-10 12:00:03,552 INFO serve.model: shards: model-00001-of-00004.safetensors (4.98 GB), "
+        "model-00002-of-00004.safetensors (4.97 GB), model-00003-of-00004.safetensors (134 B), "
+        "model-00004-of-00004.safetensors (3.42 GB)",
+        "2025-12-10 12:00:03,552 WARNING serve.model: model-00003-of-00004.safetensors is unusually small (134 B)",
+    ]
+    L.append(tqdm(4, [0, 1, 2], desc="Loading checkpoint shards", rate=0.39))
+    S = "/srv/serve/serve"
+    MU = f"{SP}/transformers/modeling_utils.py"
+    tb = TB([
+        F(f"{S}/app.py", 41, "lifespan", "app.state.model = load_model(settings.model_path)",
+          "load_model(settings.model_path)"),
+        F(f"{S}/model.py", 28, "load_model",
+          "return AutoModelForCausalLM.from_pretrained(path, torch_dtype=torch.bfloat16, device_map=\"auto\")",
+          "AutoModelForCausalLM.from_pretrained(path, torch_dtype=torch.bfloat16, device_map=\"auto\")"),
+        F(f"{SP}/transformers/models/auto/auto_factory.py", 564, "from_pretrained",
+          "return model_class.from_pretrained(", "model_class.from_pretrained("),
+        F(MU, 4225, "from_pretrained", ") = cls._load_pretrained_model("),
+        F(MU, 4706, "_load_pretrained_model", "state_dict = load_state_dict(shard_file, is_quantized=is_quantized)",
+          "load_state_dict(shard_file, is_quantized=is_quantized)"),
+        F(MU, 555, "load_state_dict", "with safe_open(checkpoint_file, framework=\"pt\") as f:",
+          "safe_open(checkpoint_file, framework=\"pt\")"),
+    ], "safetensors_rust.SafetensorError: Error while deserializing header: HeaderTooLarge")
+    L.append("")
+    L.append("ERROR:    Traceback (most recent call last):")
+    L += tb[1:]
+    L += ["", "ERROR:    Application startup failed. Exiting."]
+    return "\n".join(L) + "\n"
+
+
+def jlog(ts, level, event, **kw):
+    d = {"ts": ts, "level": level, "logger": "infer.fastload", "event": event}
+    d.update(kw)
+    return json.dumps(d)
+
+
+@log("shard_load_exception_group.log",
+     about="JSON-lines batch-inference log; an asyncio.TaskGroup loading 30 shards fails: Python 3.11 "
+           "ExceptionGroup with 3 sub-exceptions, the third a nested ExceptionGroup of 2 OSErrors (4 leaves), one "
+           "leaf with an add_note hint, one frame from <frozen genericpath> without source",
+     category="model_loading", exception_type="ExceptionGroup",
+     msg="unhandled errors in a TaskGroup (3 sub-exceptions)",
+     final=("| ExceptionGroup: unhandled errors in a TaskGroup", 0), frames=7, chain=1, group_members=4,
+     phase="initialization",
+     covers="3.11 exception groups (`+ Exception Group Traceback`, `| ` lines, `+-+---- 1 ----`, nested group, "
+            "closing `+------`), exception notes inside a group, a frame with no source line, JSON log lines")
+def _exc_group():
+    L = []
+    for i, (t, lvl, ev, kw) in enumerate([
+        ("2025-12-10T14:00:00.112Z", "info", "start", dict(job="batch-infer-0917", model="/models/llama-70b")),
+        ("2025-12-10T14:00:00.113Z", "info", "index", dict(shards=30, total_bytes=141107302400)),
+        ("2025-12-10T14:00:00.114Z", "info", "concurrency", dict(tasks=8, retries=2)),
+    ]):
+        L.append(jlog(t, lvl, ev, **kw))
+    for k in range(1, 7):
+        L.append(jlog(f"2025-12-10T14:00:{k * 2 + 3:02d}.{k * 137 % 1000:03d}Z", "info", "shard_loaded",
+                      shard=k, bytes=4_932_000_000 + k * 1_000_003, ms=1800 + k * 41))
+    L.append(jlog("2025-12-10T14:00:16.020Z", "warning", "read_retry", shard=23, attempt=1,
+                  error="[Errno 5] Input/output error"))
+    L.append(jlog("2025-12-10T14:00:17.402Z", "warning", "read_retry", shard=23, attempt=2,
+                  error="[Errno 5] Input/output error"))
+    A = f"{PYLIB}/asyncio"
+    FL = "/srv/infer/infer/fastload.py"
+    top = [
+        F("/srv/infer/run_batch.py", 77, "<module>", "asyncio.run(main(load_config()))"),
+        F(f"{A}/runners.py", 190, "run", "return runner.run(main)", "runner.run(main)"),
+        F(f"{A}/runners.py", 118, "run", "return self._loop.run_until_complete(task)",
+          "self._loop.run_until_complete(task)"),
+        F(f"{A}/base_events.py", 653, "run_until_complete", "return future.result()", "future.result()"),
+        F("/srv/infer/run_batch.py", 68, "main", "weights = await load_all(cfg.model_dir, cfg.shards)",
+          "await load_all(cfg.model_dir, cfg.shards)"),
+        F(FL, 112, "load_all", "async with asyncio.TaskGroup() as tg:"),
+        F(f"{A}/taskgroups.py", 145, "__aexit__", "raise me from None"),
+    ]
+    out = ["  + Exception Group Traceback (most recent call last):"]
+    for f in top:
+        out += ["  | " + l for l in f]
+    out.append("  | ExceptionGroup: unhandled errors in a TaskGroup (3 sub-exceptions)")
+
+    def member(indent, lines):
+        return [indent + "| " + l for l in lines]
+
+    m1 = TB([
+        F(FL, 71, "load_shard", "header = await asyncio.to_thread(read_header, path)",
+          "await asyncio.to_thread(read_header, path)"),
+        F(f"{A}/threads.py", 25, "to_thread", "return await loop.run_in_executor(None, func_call)",
+          "await loop.run_in_executor(None, func_call)"),
+        F(f"{PYLIB}/concurrent/futures/thread.py", 58, "run", "result = self.fn(*self.args, **self.kwargs)",
+          "self.fn(*self.args, **self.kwargs)"),
+        F(FL, 40, "read_header", "raise ShardError(f\"{path}: header length {n} exceeds file size {size}\")"),
+    ], "infer.fastload.ShardError: /models/llama-70b/model-00007-of-00030.safetensors: header length "
+       "7089336938131513954 exceeds file size 133\n"
+       "hint: a 133-byte shard is usually a git-lfs pointer; run `git lfs pull` in /models/llama-70b")
+    m2 = TB([
+        F(FL, 69, "load_shard", "size = os.path.getsize(path)", "os.path.getsize(path)"),
+        [f'  File "<frozen genericpath>", line 50, in getsize'],
+    ], "FileNotFoundError: [Errno 2] No such file or directory: '/models/llama-70b/model-00019-of-00030.safetensors'")
+    m3 = TB([
+        F(FL, 91, "load_shard_with_retry", "raise ExceptionGroup(f\"shard {idx}: {attempts} attempts failed\", errors)"),
+    ], "ExceptionGroup: shard 23: 2 attempts failed (2 sub-exceptions)",
+        header="Exception Group Traceback (most recent call last):")
+    leaf = TB([
+        F(FL, 84, "load_shard_with_retry", "return await load_shard(path)", "await load_shard(path)"),
+        F(FL, 74, "load_shard", "data = await read_range(path, offset, length)", "await read_range(path, offset, length)"),
+        F(FL, 52, "read_range", "return await asyncio.to_thread(os.pread, fd, length, offset)",
+          "await asyncio.to_thread(os.pread, fd, length, offset)"),
+    ], "OSError: [Errno 5] Input/output error")
+    out.append("  +-+---------------- 1 ----------------")
+    out += member("    ", m1)
+    out.append("    +---------------- 2 ----------------")
+    out += member("    ", m2)
+    out.append("    +---------------- 3 ----------------")
+    out += member("    ", m3)
+    out.append("    +-+---------------- 1 ----------------")
+    out += member("      ", leaf)
+    out.append("      +---------------- 2 ----------------")
+    out += member("      ", leaf)
+    out.append("      +------------------------------------")
+    L += out
+    return "\n".join(L) + "\n"
+
+
+@log("missing_weights_file.log",
+     about="`python -m sft.export` on a LoRA checkpoint directory (adapter files only): OSError: Error no file "
+           "named pytorch_model.bin, model.safetensors, ... found in directory; the two runpy frames have no source "
+           "lines",
+     category="model_loading", exception_type="OSError", msg="Error no file named pytorch_model.bin, model.safe",
+     final=("OSError: Error no file named", -1), frames=6, chain=1, phase="initialization",
+     covers="`<frozen runpy>` frames without source lines, directory listing before the failure")
+def _missing_weights():
+    L = [
+        "$ ls -la /mnt/ckpt/llama3-8b-sft/checkpoint-3000",
+        "total 335716",
+        "drwxr-xr-x 2 mlops mlops      4096 Dec 10 02:11 .",
+        "drwxr-xr-x 9 mlops mlops      4096 Dec 10 02:11 ..",
+        "-rw-r--r-- 1 mlops mlops       812 Dec 10 02:11 adapter_config.json",
+        "-rw-r--r-- 1 mlops mlops 167832240 Dec 10 02:11 adapter_model.safetensors",
+        "-rw-r--r-- 1 mlops mlops 335775290 Dec 10 02:11 optimizer.pt",
+        "-rw-r--r-- 1 mlops mlops     14244 Dec 10 02:11 rng_state.pth",
+        "-rw-r--r-- 1 mlops mlops      1064 Dec 10 02:11 scheduler.pt",
+        "-rw-r--r-- 1 mlops mlops      5173 Dec 10 02:11 trainer_state.json",
+        "-rw-r--r-- 1 mlops mlops      5432 Dec 10 02:11 training_args.bin",
+        "$ python -m sft.export --checkpoint /mnt/ckpt/llama3-8b-sft/checkpoint-3000 --out /export/llama3-8b-sft",
+        "[export] 2025-12-10 02:20:41 loading config from /mnt/ckpt/llama3-8b-sft/checkpoint-3000",
+        "[export] 2025-12-10 02:20:41 config.json not found in checkpoint, using base config /models/Llama-3.1-8B",
+    ]
+    MU = f"{SP}/transformers/modeling_utils.py"
+    L += TB([
+        [f'  File "<frozen runpy>", line 198, in _run_module_as_main'],
+        [f'  File "<frozen runpy>", line 88, in _run_code'],
+        F("/workspace/sft/sft/export.py", 71, "<module>", "main()"),
+        F("/workspace/sft/sft/export.py", 52, "main",
+          "model = AutoModelForCausalLM.from_pretrained(args.checkpoint, config=config, torch_dtype=torch.bfloat16)",
+          "AutoModelForCausalLM.from_pretrained(args.checkpoint, config=config, torch_dtype=torch.bfloat16)"),
+        F(f"{SP}/transformers/models/auto/auto_factory.py", 564, "from_pretrained",
+          "return model_class.from_pretrained(", "model_class.from_pretrained("),
+        F(MU, 3824, "from_pretrained", "raise EnvironmentError("),
+    ], "OSError: Error no file named pytorch_model.bin, model.safetensors, tf_model.h5, model.ckpt.index or "
+       "flax_model.msgpack found in directory /mnt/ckpt/llama3-8b-sft/checkpoint-3000.")
+    L.append("$ echo $?")
+    L.append("1")
+    return "\n".join(L) + "\n"
+
+
 # ==========================================================================
 # writing and checking
 # ==========================================================================
