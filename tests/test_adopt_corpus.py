@@ -308,6 +308,23 @@ def test_check_names_adopt_for_hand_written_entries(
     assert all("`ledger adopt --dry-run`" in line for line in result.stdout.splitlines())
 
 
+def test_adopt_writes_nothing_that_check_would_refuse(
+    handwritten: Path, run_ledger: LedgerRunner
+) -> None:
+    (handwritten / ".ledger.toml").write_text('areas = ["frontend"]\n')
+    before = snapshot(handwritten)
+    result = run_ledger("adopt", cwd=handwritten)
+    assert result.code == 1
+    refused = [line for line in result.stdout.splitlines() if "LDG106" in line]
+    assert refused and all(line.endswith("(in the adopted file)") for line in refused)
+    assert "'Render / Worker'" in result.stdout
+    assert "nothing adopted:" in result.stderr
+    assert snapshot(handwritten) == before
+    init = run_ledger("init", cwd=handwritten)
+    assert init.code == 1 and "LDG106" in init.stderr, "init names what adopt would refuse"
+    assert snapshot(handwritten) == before
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 @pytest.mark.parametrize("final_newline", [True, False], ids=["final-newline", "no-final-newline"])
 def test_adopt_rewrites_a_hand_written_ledger_keeping_every_word(

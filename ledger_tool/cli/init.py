@@ -3,6 +3,7 @@ history the repository already keeps, brought into the ledger's format)."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import click
@@ -17,6 +18,7 @@ from ledger_tool.cli._common import (
 from ledger_tool.exceptions import LedgerError
 
 if TYPE_CHECKING:
+    from ledger_tool.lifecycle.adopt import Adoption
     from ledger_tool.workspace import Workspace
 
 
@@ -42,7 +44,7 @@ def init(hooks: bool) -> None:
         gitio.open_repo(ws.root)  # a git that cannot work here says so before any file is made
     with writing(ws) as out:
         if ws.path("errors").exists():
-            start.refuse_unreadable(ws, has_commit(ws))
+            start.refuse_unreadable(ws, functools.partial(_adopted, ws))
         created, lines = start.missing_files(ws)
         out.update(created)
     click.echo("\n".join(lines))
@@ -89,17 +91,13 @@ def adopt(dry_run: bool, as_json: bool) -> None:
         ledger adopt --dry-run      # what it would do
         ledger adopt
     """
-    from ledger_tool.checks.sources import problems_after
     from ledger_tool.files.ledger import writing
-    from ledger_tool.lifecycle.adopt import adopt as run_adopt
 
     ws = workspace()
     if not dry_run:
         refuse_during_git_operation(ws)
     with writing(ws) as out:
-        result = run_adopt(ws, has_commit(ws))
-        if result.changes:  # what it wrote must pass `ledger check`, or nothing is written
-            result.problems += problems_after(ws, result.changes)
+        result = _adopted(ws)
         if not result.problems and not dry_run:
             out.update(result.changes)
     files = sorted(p.relative_to(ws.root).as_posix() for p in result.changes)
@@ -121,3 +119,16 @@ def adopt(dry_run: bool, as_json: bool) -> None:
             click.echo(f"dry run: would change {', '.join(files)}; run `ledger adopt` to do it")
         else:
             click.echo(f"adopted: {', '.join(files)} changed; `ledger check` passes")
+
+
+def _adopted(ws: Workspace) -> Adoption:
+    """What `ledger adopt` does or would do, with what `ledger check` would refuse in the adopted
+    files among its problems (then nothing is adopted): for `adopt`, and for `init`'s refusal
+    of a hand-written ERRORS.md, which lists the same problems."""
+    from ledger_tool.checks.sources import problems_after
+    from ledger_tool.lifecycle.adopt import adopt
+
+    result = adopt(ws, has_commit(ws))
+    if result.changes:  # what it wrote must pass `ledger check`, or nothing is written
+        result.problems += problems_after(ws, result.changes)
+    return result

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger_tool.exceptions import LedgerError, ParseError
 from ledger_tool.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ledger_tool.lifecycle.adopt import Adoption
 
 
 def missing_files(ws: Workspace) -> tuple[dict[Path, str], list[str]]:
@@ -31,12 +35,13 @@ def missing_files(ws: Workspace) -> tuple[dict[Path, str], list[str]]:
     return created, lines
 
 
-def refuse_unreadable(ws: Workspace, has_commit: Callable[[str], bool]) -> None:
+def refuse_unreadable(ws: Workspace, adopted: Callable[[], Adoption]) -> None:
     """Refuse, creating nothing, an ERRORS.md the ledger cannot keep as it is; list every
-    problem at once and the next step.  `has_commit` as `adopt` takes it."""
+    problem at once and the next step.  `adopted()` is what `ledger adopt` would do, the
+    problems of the check of its result included (asked only of a hand-written ERRORS.md)."""
     from ledger_tool.files import store
     from ledger_tool.files.errors_md import ErrorsFile
-    from ledger_tool.lifecycle.adopt import adopt, hand_written
+    from ledger_tool.lifecycle.adopt import hand_written
 
     display = ws.display("errors")
     text = store.read_text(ws.path("errors"), display)
@@ -52,7 +57,7 @@ def refuse_unreadable(ws: Workspace, has_commit: Callable[[str], bool]) -> None:
                 f"fix it, or set `errors_file` in .ledger.toml to keep your {display} as it is "
                 "and start the ledger in another file"
             ) from None
-    found = adopt(ws, has_commit)
+    found = adopted()
     lines = [
         f"{display} holds {len(entries)} error entries written by hand that the ledger "
         "cannot read as they are; nothing was created."
