@@ -227,3 +227,46 @@ def test_a_commit_recorded_on_one_error_still_resolves_the_other_it_fixes(
     assert run_ledger("sync", cwd=ledger_repo).code == 0
     assert _show(ledger_repo, run_ledger, "ERR-2026-11-20-002")["fix_commit"] == sha
     assert run_ledger("sync", "--check", cwd=ledger_repo).code == 0
+
+
+# -- a SHA in the user's own text is not a record ----------------------------------------------
+# Only a History line of a block records a commit (`- TIME resolved by SHA`, `linked by SHA`);
+# the same words in a person's prose or in a fenced example record nothing.
+
+
+def test_a_commit_that_prose_names_is_still_recorded(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    sha = _commit(ledger_repo, "retry.py", "Try a retry\n\nRefs: ERR-2026-11-20-001")
+    noted = run_ledger(
+        "note", "ERR-2026-11-20-001", "--investigation", f"the first try by {sha} did not help",
+        cwd=ledger_repo,
+    )  # fmt: skip
+    assert noted.code == 0, noted.stderr
+    behind = run_ledger("sync", "--check", cwd=ledger_repo)
+    assert behind.code == 1 and "ERR-2026-11-20-001: linked" in behind.stdout
+    assert run_ledger("sync", cwd=ledger_repo).code == 0
+    history = _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")["history"]
+    assert {"at": "2026-11-20T12:00:00+00:00", "event": "linked", "commit": sha} in history  # type: ignore[operator]
+
+
+def test_a_fenced_example_of_a_history_line_records_nothing(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    run_ledger("open", "P0", "api", "502s", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    first = _commit(ledger_repo, "retry.py", "Try a retry\n\nFixes: ERR-2026-11-20-001")
+    second = _commit(ledger_repo, "log.py", "Log the 502s\n\nRefs: ERR-2026-11-20-001")
+    path = ledger_repo / "ERRORS.md"
+    text = path.read_text()
+    block_end = text.index("\n", text.index("- 2026-11-20 09:00 opened")) + 1
+    example = f"\nA fix is recorded as:\n\n```\n- 2026-11-20 12:00 resolved by {first}\n```\n"
+    path.write_text(text[:block_end] + example + text[block_end:])
+    assert run_ledger("check", cwd=ledger_repo).code == 0
+    synced = run_ledger("sync", cwd=ledger_repo)
+    assert synced.code == 0, synced.stderr
+    assert f"ERR-2026-11-20-001: resolved by {first[:7]}" in synced.stdout
+    assert f"ERR-2026-11-20-001: linked {second[:7]}" in synced.stdout
+    data = _show(ledger_repo, run_ledger, "ERR-2026-11-20-001")
+    assert data["status"] == "resolved" and data["fix_commit"] == first
+    assert example in path.read_text(), "the user's example stays as it was"

@@ -34,8 +34,9 @@ class _StampOnly(pickle.Unpickler):
 
 class Memory:
     """What earlier runs found, in `.git/ledger-cache/NAME.pickle`: per-block check results and
-    the fix commits known to exist (`check`), or the entries read from unchanged blocks
-    (`entries`, for the read commands).
+    the fix commits known to exist (`check`), the entries read from unchanged blocks
+    (`entries`, for the read commands), or what ERRORS.md's History lines record (`recorded`,
+    by the file's hash, for sync's look on every commit).
 
     Losing it only costs speed: a file that cannot be read or written is ignored.
     """
@@ -56,18 +57,25 @@ class Memory:
         self.blocks: dict[bytes, Any] = data.get("blocks", {})
         self.commits: set[str] = data.get("commits", set())
         self.entries: dict[bytes, Entry] = data.get("entries", {})
+        # lifecycle.sync.Records values, typed there (lifecycle is a later layer)
+        self.recorded: dict[bytes, Any] = data.get("recorded", {})
         self._saved = self._keys()
         if self.path is not None and self.path.parent.is_dir():
             with contextlib.suppress(OSError):  # a read-only .git: nothing to tidy
                 _sweep(self.path.parent)
 
-    def _keys(self) -> tuple[set[bytes], set[str], set[bytes]]:
-        return set(self.blocks), set(self.commits), set(self.entries)
+    def _keys(self) -> tuple[set[bytes], set[str], set[bytes], set[bytes]]:
+        return set(self.blocks), set(self.commits), set(self.entries), set(self.recorded)
 
     def save(self) -> None:
         if self.path is None or self._saved == self._keys():
             return
-        data = {"blocks": self.blocks, "commits": self.commits, "entries": self.entries}
+        data = {
+            "blocks": self.blocks,
+            "commits": self.commits,
+            "entries": self.entries,
+            "recorded": self.recorded,
+        }
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)

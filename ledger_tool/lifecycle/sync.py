@@ -14,8 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from hashlib import blake2b
+from typing import NamedTuple
 
+from ledger_tool.exceptions import ParseError
 from ledger_tool.files import store
+from ledger_tool.files.cache import Memory
+from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.lifecycle.fixes import attach_fix, move_fix
 from ledger_tool.lifecycle.transitions import reopen, resolve, template_of
@@ -26,7 +31,15 @@ from ledger_tool.model.history import Event
 from ledger_tool.model.vocabulary import Status
 from ledger_tool.workspace import Workspace
 
-_RECORDED = re.compile(r"\n- \d{4}-\d\d-\d\d \d\d:\d\d (resolved|linked) by ([0-9a-f]{7,64})")
+# A History line that records a commit (`resolved by SHA`, `linked by SHA`) or a reopening's
+# reason (`reopened: fix reverted by SHA`): what the line says, as (kind, SHA or reason).
+_RECORDED = re.compile(
+    r"\n- \d{4}-\d\d-\d\d \d\d:\d\d (?:(resolved|linked) by ([0-9a-f]{7,64})|(reopened): ([^\r\n]*))"
+)
+_EVENT_LINE = re.compile(r"[ \t]*- \d{4}-\d\d-\d\d \d\d:\d\d ")
+_HISTORY_LABEL = re.compile(r"(?:[-*] )?\*\*[ \t]*history[ \t]*\*\*:", re.I)
+# (error ID, `resolved`, `linked` or `reopened`, the SHA or the reopening's reason)
+Recorded = set[tuple[str, str, str]]
 
 Step = Callable[[datetime], list[str]]
 
@@ -36,38 +49,55 @@ def revert_reason(sha: str) -> str:
     return f"fix reverted by {sha[:7]}"
 
 
+class Records(NamedTuple):
+    """What ERRORS.md's blocks record, read once per version of the file: the IDs that head a
+    block, and each History line's record (`Recorded`)."""
+
+    ids: frozenset[str]
+    lines: frozenset[tuple[str, str, str]]
+
+
 def all_recorded(ws: Workspace, commits: Sequence[TrailerCommit]) -> bool:
-    """True when every error a commit's trailers name already records that commit in its own
-    block (a cheap look that spares parsing the ledger: the usual post-commit run; anything else
-    goes through `sync`).  An ID with no block is left to `sync`, which ignores it too."""
+    """True when every error a commit's trailers name already records that commit in the
+    History of its own block, and every revert of a recorded fix its reopening: the usual
+    post-commit run, which then reads no entry (and the file once per version of it); anything
+    else goes through `sync`.  An ID with no block is left to `sync`, which ignores it too; the
+    same words in a person's prose or a fenced example record nothing."""
     path = ws.path("errors")
     if not path.is_file():
         return False
-    # History lines name them as `resolved by SHA` and `linked by SHA`
     text = store.read_text(path, ws.display("errors"))
-    named = set(re.findall(r" by ([0-9a-f]{40})", text))
+    memory = Memory(ws, "sync")  # the file changes far less often than commits are made
+    key = blake2b(b"records-1\0" + text.encode(), digest_size=16).digest()
+    records = memory.recorded.get(key)
+    if not isinstance(records, Records):
+        try:
+            errors = ErrorsFile(ws.display("errors"), text, strict=False)
+        except ParseError:
+            return False  # sync says what is wrong
+        records = Records(frozenset(errors.blocks), frozenset(recorded_commits(errors)))
+        memory.recorded = {key: records}
+        memory.save()
+    return _covers(commits, records)
+
+
+def _covers(commits: Sequence[TrailerCommit], records: Records) -> bool:
+    by_error: dict[str, set[str]] = {}
+    reasons = set()
+    for error_id, kind, value in records.lines:
+        if kind == "reopened":
+            reasons.add(value)
+        else:
+            by_error.setdefault(error_id, set()).add(value)
+    named = set().union(*by_error.values())
     return all(
-        all(_names(text, error_id, commit.sha) for error_id in (*commit.fixes, *commit.refs))
-        and all(f not in named or revert_reason(commit.sha) in text for f in commit.reverts)
+        all(
+            error_id not in records.ids or commit.sha in by_error.get(error_id, ())
+            for error_id in (*commit.fixes, *commit.refs)
+        )
+        and all(f not in named or revert_reason(commit.sha) in reasons for f in commit.reverts)
         for commit in commits
     )
-
-
-def _names(text: str, error_id: str, sha: str) -> bool:
-    """True when the block of `error_id` names `sha` as `by SHA`, or when there is no such block
-    (every `### ID` heading is looked at: one in a fenced example cannot hide the real one)."""
-    heading = f"\n### {error_id}"
-    found = False
-    at = text.find(heading)
-    while at >= 0:
-        start = at + len(heading)
-        if not text[start : start + 1].isdigit():  # not ERR-...-0012 for ERR-...-001
-            found = True
-            end = text.find("\n### ", start)
-            if f" by {sha}" in text[start : len(text) if end < 0 else end]:
-                return True
-        at = text.find(heading, start)
-    return not found
 
 
 @dataclass
@@ -96,7 +126,7 @@ class _Sync:
         self.done = Synced()
 
     def run(self, commits: Sequence[TrailerCommit]) -> Synced:
-        recorded = _recorded_commits(self.ledger)
+        recorded = recorded_commits(self.ledger.errors)
         changed = False  # settled lazily: a last (or only) change costs no parse
         for commit in commits:
             at = commit.when.astimezone(self.ledger.ws.tz).replace(second=0, microsecond=0)
@@ -111,7 +141,7 @@ class _Sync:
                 changed = bool(done)
         return self.done
 
-    def _steps(self, commit: TrailerCommit, recorded: set[tuple[str, str, str]]) -> list[Step]:
+    def _steps(self, commit: TrailerCommit, recorded: Recorded) -> list[Step]:
         """What one commit may change, in order: each step changes one error (or nothing)."""
         sha = commit.sha
         blocks = self.ledger.errors.blocks
@@ -164,7 +194,7 @@ class _Sync:
         that `fix` resolved and still stands as its fix, once: the reason names the revert."""
         reason = revert_reason(sha)
         changes: list[str] = []
-        recorded = _recorded_commits(self.ledger)
+        recorded = recorded_commits(self.ledger.errors)
         fixed = sorted({e for e, kind, c in recorded if (kind, c) == ("resolved", fix)})
         for error_id in fixed:
             if changes:
@@ -197,15 +227,37 @@ class _Sync:
         return [f"{error_id}: linked {sha[:7]}"]
 
 
-def _recorded_commits(ledger: Ledger) -> set[tuple[str, str, str]]:
-    """(error ID, `resolved` or `linked`, SHA) of every commit the History lines already
-    name: one pass over the file, so that sync reads no block it has nothing to do with."""
-    blocks = ledger.errors.blocks
-    refs = sorted((ref.start, error_id) for error_id, ref in blocks.items())
-    starts = [start for start, _ in refs]
-    found: set[tuple[str, str, str]] = set()
-    for m in _RECORDED.finditer(ledger.errors.text):
-        i = bisect_right(starts, m.start()) - 1
-        if i >= 0:
-            found.add((refs[i][1], m.group(1), m.group(2)))
+def recorded_commits(errors: ErrorsFile) -> Recorded:
+    """What the History lines of the blocks record: (error ID, `resolved` or `linked`, SHA) of
+    each commit, (error ID, `reopened`, reason) of each reopening with a reason.  One pass over
+    the file, so that sync reads no block it has nothing to do with; a line that only looks like
+    one (in a fence, a comment, a person's notes after the History) records nothing."""
+    text = errors.text
+    refs = sorted(errors.blocks.values(), key=lambda ref: ref.start)
+    starts = [ref.start for ref in refs]
+    found: Recorded = set()
+    for m in _RECORDED.finditer(text):
+        line = m.start() + 1
+        i = bisect_right(starts, line) - 1
+        if i < 0 or errors.outline.is_hidden(line):
+            continue
+        ref = refs[i]
+        if line < ref.end and _in_history(text, line, ref.start):
+            found.add((ref.id, m[1] or m[3], m[2] or m[4]))
     return found
+
+
+def _in_history(text: str, line: int, floor: int) -> bool:
+    """Whether the line at `line` continues a History field: only event lines lie between it
+    and the field's label (above `floor`, its block's heading)."""
+    at = line
+    while True:
+        start = text.rfind("\n", 0, at - 1) + 1
+        if start <= floor:
+            return False
+        previous = text[start : at - 1]
+        if _HISTORY_LABEL.match(previous):
+            return True
+        if not _EVENT_LINE.match(previous):
+            return False
+        at = start
