@@ -23,6 +23,8 @@ class Config:
     journal_archive_dir: str = "JOURNAL_ARCHIVE"
     recurrence_days: int = 30
     commit_url: str = ""
+    # `ledger ingest`'s own rules, read and checked by ingest.rules.configured
+    ingest_rules: tuple[dict[str, Any], ...] = ()
     source: str = field(default="defaults", compare=False)
 
 
@@ -39,11 +41,21 @@ journal_max_lines = 500
 journal_archive_dir = "JOURNAL_ARCHIVE"
 recurrence_days = 30
 # commit_url = "https://example.com/repo/commit/{sha}"   # default: from the origin remote
+# ingest_rules = [   # `ledger ingest`: your rules come before the built-in ones
+#   {match = "loss is nan", category = "training_diverged", area = "training", severity = "P1"},
+# ]
 """
 
 
 def _typed(key: str, value: Any, where: str) -> Any:
     expected = _KEYS[key].type
+    if key == "ingest_rules":
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise LedgerError(
+                f"{where}: 'ingest_rules' must be a list of tables, e.g. "
+                '[{match = "NaN loss", category = "training_diverged", severity = "P1"}]'
+            )
+        return tuple(value)
     if expected == "tuple[str, ...]":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise LedgerError(f"{where}: '{key}' must be a list of strings")

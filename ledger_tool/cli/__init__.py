@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ledger_tool import __version__
-from ledger_tool.cli import check, entries, figures, hooks, init, read, sync
+from ledger_tool.cli import check, entries, figures, hooks, ingest, init, read, sync
 from ledger_tool.cli._common import say
 from ledger_tool.exceptions import HookTimeout, LedgerError
 
@@ -74,6 +74,7 @@ def cli() -> None:
     Read:    ledger list --status active    ledger show ERR-2026-11-21-001 --json
     Check:   ledger check [--fix]
     Figures: ledger metrics --since 2026-11-01    ledger report --week last
+    Logs:    ledger ingest logs/job_42.log    ledger run -- python train.py
     """
 
 
@@ -94,6 +95,8 @@ for command in (
     hooks.merge_driver,
     figures.metrics,
     figures.report,
+    ingest.ingest,
+    ingest.run,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,303 @@
+"""From findings to a diagnosis: groups with counts, and the failure that ended the job.
+
+Every finding gets a phase and a category (`rules`) and joins the group of its fingerprint.  The
+failure that ended the job is the last traceback, faulthandler dump, or line that a rule names or that
+states an exit status; warnings never decide, and a plain error line decides only when nothing else
+does.  A failure that only reports another (torchrun's ChildFailedError, CalledProcessError, an exit
+status of 1 or a SIGTERM, a traceback cut before its exception line) takes the category of the one
+printed before it: the child's own traceback, the line that said why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ledger_tool.ingest import rules
+from ledger_tool.ingest.fingerprint import fingerprint
+from ledger_tool.ingest.rules import Category, Rule
+from ledger_tool.ingest.scan import Finding, Scanner
+from ledger_tool.ingest.stream import Log
+
+MAX_GROUPS = 10_000  # distinct failures kept; more are counted as `dropped`
+_RECENT = 400  # the last findings kept for deciding (with a traceback's lines each)
+_LOOK_BACK = 50  # findings a wrapper looks back for the failure it reports
+_LOOK_BACK_LINES = 300  # and lines
+_ECHO_LINES = 30  # a line this close below a traceback of its category only repeats it
+
+_WORD = re.compile(r"[a-z]+")
+_FRAME_WORDS = (  # words of a frame's function name
+    (
+        "evaluation",
+        {"evaluate", "evaluation", "eval", "validate", "validation", "predict", "prediction"},
+    ),
+    ("training", {"train", "training", "backward", "fit", "step", "checkpoint"}),
+    (
+        "initialization",
+        {"pretrained", "load", "setup", "prepare", "tokenize", "download", "config"},
+    ),
+)
+_PHASE_WORDS = (
+    ("evaluation", ("eval", "valid", "test", "bench")),
+    ("training", ("train", "sft", "dpo", "ppo", "grpo", "rlhf", "fit", "finetun")),
+    (
+        "initialization",
+        ("pretok", "token", "data", "load", "model", "init", "setup", "config", "prep"),
+    ),
+    ("monitoring", ("monitor", "watchdog")),
+)
+
+
+@dataclass
+class Judged:
+    """A finding with its phase, category and fingerprint."""
+
+    finding: Finding
+    phase: str
+    rule: Rule | None
+    category: Category
+    fingerprint: str
+
+    @property
+    def exc_type(self) -> str:
+        final = self.finding.final
+        return (final.type or "") if final is not None else ""
+
+    @property
+    def wrapper(self) -> bool:
+        f = self.finding
+        if f.kind == "traceback" and not self.exc_type:
+            return True  # cut before its exception line: it says nothing of its own
+        return rules.is_wrapper(self.exc_type, f.status, f.text)
+
+    @property
+    def states(self) -> bool:
+        """It says something itself (a traceback cut before its exception line does not)."""
+        return self.finding.kind == "line" or bool(self.exc_type)
+
+    @property
+    def candidate(self) -> bool:
+        """It may be the failure that ended the job."""
+        f = self.finding
+        if f.kind != "line":
+            return True
+        return self.rule is not None or (f.status is not None and f.status != 0)
+
+
+@dataclass
+class Group:
+    """Every finding with one fingerprint."""
+
+    fingerprint: str
+    category: str
+    phase: str
+    level: str
+    exc_type: str
+    message: str
+    record_phase: str
+    count: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    first_line: int = 0
+    rule: Rule | None = None
+
+
+@dataclass
+class Outcome:
+    """What a log says: its groups, and the failure that ended the job (None: none did)."""
+
+    groups: list[Group]
+    decisive: Judged | None
+    final: Judged | None  # the last traceback the log prints (`traceback` in --json)
+    ending: Judged | None  # the last line that states how the job ended (an exit status...)
+    exit_code: int | None
+    confidence: str
+    lines: int
+    dropped: int = 0
+    last_time: datetime | None = None
+    first_time: datetime | None = None
+    tracked: list[Group] = field(default_factory=list)  # the groups that go into the ledger
+
+    @property
+    def status(self) -> str:
+        if self.decisive is not None or (self.exit_code not in (None, 0)):
+            return "failed"
+        return "completed"
+
+    def group_of(self, judged: Judged) -> Group | None:
+        return next((g for g in self.groups if g.fingerprint == judged.fingerprint), None)
+
+
+class Analyst:
+    """Takes findings as the scanner finds them (`add`), then gives the `Outcome`."""
+
+    def __init__(self, extra: tuple[Rule, ...] = ()) -> None:
+        self.extra = extra
+        self.groups: dict[str, Group] = {}
+        self.dropped = 0
+        self.recent: deque[Judged] = deque(maxlen=_RECENT)
+        self.final: Judged | None = None
+        self.status: int | None = None
+        self.first_time: datetime | None = None
+        self.last_time: datetime | None = None
+
+    def add(self, finding: Finding) -> None:
+        judged = self.judge(finding)
+        if finding.time is not None:
+            if self.first_time is None:
+                self.first_time = finding.time
+            self.last_time = finding.time
+        if finding.status is not None:
+            self.status = finding.status
+        if finding.kind != "line" and (
+            self.final is None or finding.line >= self.final.finding.line
+        ):
+            self.final = judged  # processes' tracebacks may end out of order
+        group = self.groups.get(judged.fingerprint)
+        if group is None:
+            if len(self.groups) >= MAX_GROUPS:
+                self.dropped += 1
+                return
+            group = self.groups[judged.fingerprint] = Group(
+                judged.fingerprint,
+                judged.category.name,
+                judged.phase,
+                finding.level,
+                judged.exc_type,
+                finding.text[:500],
+                finding.phase,
+                first_line=finding.line,
+                rule=judged.rule,
+            )
+        group.count += 1
+        if finding.time is not None:
+            group.first = group.first or finding.time
+            group.last = finding.time
+        if finding.level != "warning":
+            self.recent.append(judged)
+
+    def judge(self, finding: Finding) -> Judged:
+        phase = _phase(finding)
+        rule = self._classify(finding, phase)
+        category = rules.category(rule.category if rule is not None else "unknown")
+        phase = category.phase or phase
+        final = finding.final
+        exc_type = (final.type or "") if final is not None else ""
+        message = final.first_line if final is not None and final.type else finding.text
+        print_ = fingerprint(category.name, phase, exc_type, message)
+        return Judged(finding, phase, rule, category, print_)
+
+    def _classify(self, finding: Finding, phase: str) -> Rule | None:
+        if finding.level == "warning":
+            return rules.classify(finding.text, "", phase, None, self.extra)
+        links = list(reversed(finding.chain))
+        for exc in links:
+            text = " ".join(exc.texts())
+            rule = rules.classify(text, exc.type or "", phase, None, self.extra)
+            if rule is not None:
+                return rule
+        return rules.classify(finding.text, "", phase, finding.status, self.extra)
+
+    def outcome(self, lines: int, exit_code: int | None = None) -> Outcome:
+        status = exit_code if exit_code is not None else self.status
+        decisive, confidence = self._decide()
+        groups = list(self.groups.values())
+        ending = decisive
+        if (
+            decisive is not None
+        ):  # the last line that tells the same (`exit code 137` after `Killed`)
+            same = decisive.category.name
+            told = [
+                j for j in self._sorted() if j.candidate and j.states and j.category.name == same
+            ]
+            ending = (
+                told[-1] if told and told[-1].finding.line > decisive.finding.line else decisive
+            )
+        out = Outcome(groups, decisive, self.final, ending, status, confidence, lines, self.dropped)
+        out.first_time, out.last_time = self.first_time, self.last_time
+        tracked = [g for g in groups if g.rule is not None and g.rule.severity]
+        if decisive is not None:
+            main = out.group_of(decisive)
+            if main is not None and main not in tracked:
+                tracked.insert(0, main)
+        out.tracked = tracked
+        return out
+
+    def _sorted(self) -> list[Judged]:
+        return sorted(self.recent, key=lambda j: j.finding.line)
+
+    def _decide(self) -> tuple[Judged | None, str]:
+        recent = self._sorted()
+        candidates = [i for i, j in enumerate(recent) if j.candidate]
+        if not candidates:
+            weak = [j for j in recent if j.finding.level == "error"]
+            if not weak:
+                return None, "low"
+            last = weak[-1]
+            return last, "medium" if last.rule is not None else "low"
+        at = candidates[-1]
+        last = recent[at]
+        if last.finding.kind == "line":  # an echo of the traceback just above it is not the failure
+            for i in reversed(candidates[:-1]):
+                before = recent[i]
+                if before.finding.line < last.finding.line - _ECHO_LINES:
+                    break
+                if before.finding.kind != "line" and before.category == last.category:
+                    at, last = i, before
+                    break
+        if not last.wrapper and last.category.name != "unknown":
+            return last, "high"
+        if not last.wrapper:
+            return last, "low"
+        for judged in reversed(recent[max(0, at - _LOOK_BACK) : at]):
+            if judged.finding.line < last.finding.line - _LOOK_BACK_LINES:
+                break
+            if judged.wrapper:
+                continue
+            if judged.category.name != "unknown":
+                return judged, "medium"
+            if judged.exc_type:
+                return judged, "low"  # a real exception that no rule knows: it is the cause
+        return last, "medium" if last.category.name != "unknown" else "low"
+
+
+def _phase(finding: Finding) -> str:
+    """training, evaluation, initialization, monitoring or unknown: what the job was doing.  The
+    innermost frame that tells decides (then the record's phase word, then whether training or a
+    server had started)."""
+    chain = finding.chain
+    frames = [f for exc in reversed(chain) for f in reversed(exc.frames)]
+    frames += [f for exc in chain for m in exc.leaves() for f in reversed(m.frames)]
+    for frame in frames:
+        words = set(_WORD.findall(frame.function.lower()))
+        for phase, names in _FRAME_WORDS:
+            if words & names:
+                return phase
+    word = finding.phase.lower()
+    if word:
+        for phase, parts in _PHASE_WORDS:
+            if any(w in word for w in parts):
+                return phase
+    if finding.trained:
+        return "training"
+    if finding.serving:
+        return "unknown"
+    return "initialization"
+
+
+def analyse(
+    log: Log,
+    extra: tuple[Rule, ...] = (),
+    exit_code: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Read `log` to its end and say what it tells."""
+    analyst = Analyst(extra)
+    scanner = Scanner(analyst.add)
+    for chunk in log.chunks(progress):
+        scanner.feed(chunk)
+    scanner.close()
+    return analyst.outcome(scanner.lines, exit_code)

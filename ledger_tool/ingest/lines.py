@@ -1,0 +1,247 @@
+"""One line of a log as a person would read it, and the log record it may be.
+
+`clean` turns the raw bytes of a line into its visible text (invalid UTF-8 replaced, a tqdm bar's
+`\\r` redraws reduced to what was shown last, ANSI escapes and control characters dropped);
+`split_prefix` takes off a launcher's per-process prefix (`[rank0]:`, `[default1]:`, a compose
+service's `trainer-1  | `), so that interleaved processes can be read apart; `record` reads the
+timestamp, logger, level and phase of the formats training jobs print (seed 001's
+`[TIMESTAMP] [MODULE] [LEVEL] [PHASE] MESSAGE`, Python logging's, DeepSpeed's, glog's and c10's,
+transformers', Hydra's, loguru's, vLLM's, NCCL's and JSON lines).
+
+Every pattern here is anchored and made of classes that do not overlap, so none backtracks badly on a
+long or hostile line; lines are cut to `MAX_LINE` characters before any of them runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+MAX_LINE = 4096  # characters of one line that are read; the rest of a longer line is ignored
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PREFIX = re.compile(r"\[(?:rank|default)(\d{1,6})\]:[ ]?|([A-Za-z0-9_.]{1,60}-\d{1,4}) {1,30}\| ")
+
+LEVELS = {
+    "DEBUG": "info",
+    "INFO": "info",
+    "NOTICE": "info",
+    "WARN": "warning",
+    "WARNING": "warning",
+    "ERROR": "error",
+    "ERR": "error",
+    "CRITICAL": "error",
+    "FATAL": "error",
+    "EXCEPTION": "error",
+}
+_GLOG_LEVELS = {"I": "info", "W": "warning", "E": "error", "F": "error"}
+
+_DATE_TIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[ T:](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?[ ]?(Z|[+-]\d\d:?\d\d)?"
+)
+_BRACKET = re.compile(r"\[([^\[\]\n]{0,100})\][ \t]*")
+_LEVEL_WORD = re.compile(r"(?<![A-Za-z])(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)(?![A-Za-z])")
+_PHASE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_ -]{0,30}")
+_LOGGING_DEFAULT = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL):([^:\s]*):?[ ]*")
+_VLLM = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL) (\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) ")
+_GLOG = re.compile(r"\[?([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d{1,9})?[ ]")
+_GLOG_SHORT = re.compile(r"\[([IWEF]) [A-Za-z0-9_.]{1,80}:\d{1,7}\][ ]?")
+_NCCL = re.compile(r"[^ ]{1,200} NCCL (INFO|WARN|ERROR) ")
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a log line's own prefix says; every part may be missing."""
+
+    time: datetime | None
+    level: str  # "error", "warning", "info" or "" (a line with no level)
+    module: str
+    phase: str
+    message: str
+
+
+def clean(raw: bytes) -> str:
+    """The visible text of one line's bytes (without its `\\n`)."""
+    text = raw[: MAX_LINE * 2].decode("utf-8", "replace")
+    if "\r" in text:
+        parts = [p for p in text.split("\r") if p.strip()]
+        text = parts[-1] if parts else ""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    text = _CONTROL.sub("", text)
+    return text[:MAX_LINE]
+
+
+def split_prefix(text: str) -> tuple[str, str]:
+    """(the process a launcher's prefix names, or "", the line without that prefix)."""
+    match = _PREFIX.match(text)
+    if match is None:
+        return "", text
+    return (match.group(1) or match.group(2)), text[match.end() :]
+
+
+def parse_time(text: str) -> datetime | None:
+    """The `YYYY-MM-DD HH:MM:SS[.frac][offset]` at the start of `text`, naive unless it says its
+    offset (then in UTC)."""
+    match = _DATE_TIME.match(text)
+    return _from_match(match) if match else None
+
+
+def _from_match(match: re.Match[str]) -> datetime | None:
+    year, month, day, hour, minute, second, _frac, offset = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        return None
+    if offset == "Z":
+        return moment.replace(tzinfo=UTC)
+    if offset:
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        moment = (moment - sign * delta).replace(tzinfo=UTC)
+    return moment
+
+
+def _short(year: int | None, month: str, day: str, clock: list[str]) -> datetime | None:
+    """A time printed without its year (glog, vLLM), in `year` (that of the log's last full date)."""
+    if year is None:
+        return None
+    hour, minute, second = (int(c) for c in clock)
+    try:
+        return datetime(year, int(month), int(day), hour, minute, second)
+    except ValueError:
+        return None
+
+
+def record(text: str, year: int | None = None) -> Record:
+    """The record `text` (a cleaned line, prefix removed) is; `year` completes a time printed
+    without one."""
+    head = text[:1]
+    if head == "[":
+        found = _bracketed(text, year)
+        if found is not None:
+            return found
+    elif head.isdigit():
+        found = _dated(text)
+        if found is not None:
+            return found
+    elif head == "{":
+        found = _json_line(text)
+        if found is not None:
+            return found
+    elif head in _GLOG_LEVELS:
+        glog = _GLOG.match(text)
+        if glog is not None:
+            return _glog(text, glog, year)
+    if head.isupper():
+        match = _VLLM.match(text)
+        if match is not None:
+            level, month, day, *clock = match.groups()
+            message = text[match.end() :].split("] ", 1)[-1]
+            return Record(_short(year, month, day, clock), LEVELS[level], "", "", message)
+        match = _LOGGING_DEFAULT.match(text)
+        if match is not None:
+            return Record(None, LEVELS[match.group(1)], match.group(2), "", text[match.end() :])
+    nccl = _NCCL.match(text)
+    if nccl is not None:
+        return Record(None, LEVELS[nccl.group(1)], "NCCL", "", text[nccl.end() :])
+    return Record(None, "", "", "", text)
+
+
+def _glog(text: str, match: re.Match[str], year: int | None) -> Record:
+    level, month, day, *clock = match.groups()
+    rest = text[match.end() :]
+    close = rest.find("] ")
+    message = rest[close + 2 :] if 0 <= close < 200 else rest
+    return Record(_short(year, month, day, clock), _GLOG_LEVELS[level], "", "", message)
+
+
+def _bracketed(text: str, year: int | None) -> Record | None:
+    glog = _GLOG.match(text)
+    if glog is not None:
+        return _glog(text, glog, year)
+    short = _GLOG_SHORT.match(text)
+    if short is not None:
+        return Record(None, _GLOG_LEVELS[short.group(1)], "", "", text[short.end() :])
+    at = 0
+    moment: datetime | None = None
+    level, module, phase = "", "", ""
+    for _ in range(5):
+        match = _BRACKET.match(text, at)
+        if match is None:
+            break
+        inside = match.group(1).strip()
+        word = inside.split("|", 1)[0].strip().upper()
+        stamp = _DATE_TIME.match(inside)
+        if stamp is not None and moment is None:
+            moment = _from_match(stamp)
+        elif word in LEVELS and not level:
+            level = LEVELS[word]
+        elif not level and not module:
+            module = inside
+        elif level and not phase and _PHASE_WORD.fullmatch(inside):
+            phase = inside
+        else:
+            break
+        at = match.end()
+    if at == 0 or (moment is None and not level):
+        return None
+    rest = text[at:]
+    if moment is None:  # transformers: `[INFO|trainer.py:2345] 2025-12-10 03:58:22,123 >> msg`
+        stamp = _DATE_TIME.match(rest)
+        if stamp is not None:
+            moment = _from_match(stamp)
+            rest = rest[stamp.end() :].lstrip(" >")
+    return Record(moment, level, module, phase, rest.removeprefix("- ").lstrip())
+
+
+def _dated(text: str) -> Record | None:
+    stamp = _DATE_TIME.match(text)
+    if stamp is None:
+        return None
+    moment = _from_match(stamp)
+    rest = text[stamp.end() :]
+    found = _LEVEL_WORD.search(rest, 0, 80)
+    if found is None:
+        return Record(moment, "", "", "", rest.lstrip(" -|:"))
+    module = rest[: found.start()].strip(" -|[]:")
+    message = rest[found.end() :].lstrip(" ")
+    for sep in ("- ", "| ", ": "):
+        if message.startswith(sep):
+            message = message[len(sep) :]
+            break
+    if message.startswith("[") and "] " in message[:120]:  # lm-eval: `LEVEL [file.py:12] msg`
+        message = message.split("] ", 1)[1]
+    if " - " in message[:120] and ":" in message.split(" - ", 1)[0]:  # loguru's `mod:f:12 - msg`
+        message = message.split(" - ", 1)[1]
+    return Record(moment, LEVELS[found.group(1)], module, "", message)
+
+
+def _json_line(text: str) -> Record | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def pick(*keys: str) -> str:
+        for key in keys:
+            value = data.get(key)
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                return str(value)
+        return ""
+
+    word = pick("level", "levelname", "severity", "lvl").upper()
+    stamp = pick("timestamp", "time", "ts", "asctime", "@timestamp")
+    return Record(
+        parse_time(stamp) if stamp else None,
+        LEVELS.get(word, ""),
+        pick("logger", "name", "module"),
+        pick("phase", "stage"),
+        pick("message", "msg", "event"),
+    )

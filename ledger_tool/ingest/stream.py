@@ -1,0 +1,107 @@
+"""A log read as chunks of whole lines, in bounded memory, whatever its size.
+
+A path, a gzip file (found by its first bytes, whatever its name) or standard input; each chunk is
+about `CHUNK` bytes and ends at a `\\n` (only the last may not).  The SHA-256 of what was read (the
+decompressed text for a gzip file) names the log: ingesting the same log twice is then seen.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ledger_tool.exceptions import LedgerError
+
+CHUNK = 8 << 20
+MAX_TAIL = 1 << 20  # a line longer than this is cut when it would make a chunk grow further
+
+
+@dataclass
+class Log:
+    """One log being read: its name for messages, its size on disk when known, its digest."""
+
+    name: str
+    handle: BinaryIO
+    size: int | None  # bytes on disk (compressed, for a gzip file); None for a pipe
+    digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+    read: int = 0  # bytes of the file consumed so far (what a progress bar shows)
+    _raw: BinaryIO | None = None
+
+    def chunks(self, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+        """The log's bytes in chunks that end at a line end."""
+        tail = b""
+        while True:
+            try:
+                data = self.handle.read(CHUNK)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise LedgerError(
+                    f"{self.name}: cannot be read to its end ({exc}); it may be cut short or "
+                    "corrupt: ingest what is readable with `zcat -f LOG | ledger ingest -`"
+                ) from exc
+            if not data:
+                break
+            self.digest.update(data)
+            self._advance(progress)
+            data = tail + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0 and len(data) < MAX_TAIL:
+                tail = data
+                continue
+            if cut == 0:  # one line longer than MAX_TAIL: read it in pieces
+                cut = len(data)
+            tail = data[cut:]
+            yield data[:cut]
+        if tail:
+            yield tail
+
+    def _advance(self, progress: Callable[[int], None] | None) -> None:
+        raw = self._raw or self.handle
+        try:
+            at = raw.tell()
+        except (OSError, ValueError):
+            return
+        if progress is not None and at > self.read:
+            progress(at - self.read)
+        self.read = at
+
+    def close(self) -> None:
+        self.handle.close()
+        if self._raw is not None:
+            self._raw.close()
+
+
+def open_log(path: str, stdin: BinaryIO | None = None) -> Log:
+    """The log at `path` (`-` is `stdin`), read through gzip when it is compressed."""
+    if path == "-":
+        if stdin is None:
+            raise LedgerError("`-` reads a log from standard input, but there is none")
+        return _maybe_gzip("standard input", stdin, None)
+    file = Path(path)
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise LedgerError(
+            f"no log file {path}; give the path of a job's log, or - for stdin"
+        ) from None
+    except IsADirectoryError:
+        raise LedgerError(
+            f"{path} is a folder; give the log files in it, e.g. {path}/*.log"
+        ) from None
+    except PermissionError:
+        raise LedgerError(f"{path}: permission denied; the log must be readable by you") from None
+    size = os.fstat(handle.fileno()).st_size
+    return _maybe_gzip(path, handle, size)
+
+
+def _maybe_gzip(name: str, handle: BinaryIO, size: int | None) -> Log:
+    peek = getattr(handle, "peek", None)
+    head = peek(2)[:2] if peek is not None else b""
+    if head == b"\x1f\x8b":
+        return Log(name, gzip.GzipFile(fileobj=handle, mode="rb"), size, _raw=handle)  # type: ignore[arg-type]
+    return Log(name, handle, size)
