@@ -145,7 +145,9 @@ def _dry_run(ws: Workspace, readings: list[Reading], options: Options) -> list[l
     from ledger_tool.ingest.apply import apply
 
     if not ws.path("errors").exists():
-        raise LedgerError(f"no {ws.display('errors')} here; run `ledger init` first")
+        raise LedgerError(
+            f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
+        )
     ledger = read(ws)  # applied in memory and thrown away: no file changes
     return [apply(ledger, r, options) for r in readings]
 
@@ -172,7 +174,9 @@ def _tell(reading: Reading, applied: list[Applied], dry_run: bool) -> None:
         )
     for done in applied:
         verb = _VERBS[done.action][1 if dry_run else 0]
-        times = f" ({done.count} sightings)" if done.count > 1 else ""
+        times = (
+            f" ({done.count} sightings)" if done.count > 1 and done.action != "unchanged" else ""
+        )
         shown = done.id if not (dry_run and done.action == "opened") else f"a new entry ({done.id})"
         say(f"  {verb} {shown}{times}")
     if not applied and outcome.status == "failed" and decisive is None:

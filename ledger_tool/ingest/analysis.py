@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledger_tool.ingest import rules
-from ledger_tool.ingest.fingerprint import fingerprint
+from ledger_tool.ingest.fingerprint import fingerprint, mask
 from ledger_tool.ingest.rules import Category, Rule
 from ledger_tool.ingest.scan import Finding, Scanner
 from ledger_tool.ingest.stream import Log
@@ -26,6 +26,8 @@ MAX_GROUPS = 10_000  # distinct failures kept; more are counted as `dropped`
 _RECENT = 400  # the last findings kept for deciding (with a traceback's lines each)
 _LOOK_BACK = 50  # findings a wrapper looks back for the failure it reports
 _LOOK_BACK_LINES = 300  # and lines
+_DIGITS = str.maketrans("0123456789", "1111111111")
+_DIGITS_BUT_ZERO = str.maketrans("23456789", "11111111")
 _ECHO_LINES = 30  # a line this close below a traceback of its category only repeats it
 
 _WORD = re.compile(r"[a-z]+")
@@ -137,6 +139,7 @@ class Analyst:
     def __init__(self, extra: tuple[Rule, ...] = ()) -> None:
         self.extra = extra
         self.groups: dict[str, Group] = {}
+        self._lines: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
         self.dropped = 0
         self.recent: deque[Judged] = deque(maxlen=_RECENT)
         self.final: Judged | None = None
@@ -180,15 +183,40 @@ class Analyst:
             self.recent.append(judged)
 
     def judge(self, finding: Finding) -> Judged:
+        if finding.kind == "line":  # the many lines of an error-dense log: judged once per shape
+            # Nothing a judgement reads depends on which digits a line has, but for a `0x`
+            # prefix: lines that differ only in their numbers share one.
+            text = finding.text
+            hexed = "0x" in text or "0X" in text
+            shape = text.translate(_DIGITS_BUT_ZERO if hexed else _DIGITS)
+            key = (
+                shape,
+                finding.level,
+                finding.phase,
+                finding.status,
+                finding.trained,
+                finding.serving,
+            )
+            known = self._lines.get(key)
+            if known is None:
+                if len(self._lines) >= MAX_GROUPS:
+                    self._lines.clear()
+                known = self._lines[key] = self._judge(finding, mask(finding.text))
+            return Judged(finding, *known)
+        return Judged(finding, *self._judge(finding, None))
+
+    def _judge(
+        self, finding: Finding, masked: str | None
+    ) -> tuple[str, Rule | None, Category, str]:
         phase = _phase(finding)
         rule = self._classify(finding, phase)
         category = rules.category(rule.category if rule is not None else "unknown")
         phase = category.phase or phase
         final = finding.final
         exc_type = (final.type or "") if final is not None else ""
-        message = final.first_line if final is not None and final.type else finding.text
-        print_ = fingerprint(category.name, phase, exc_type, message)
-        return Judged(finding, phase, rule, category, print_)
+        if masked is None:
+            masked = mask(final.first_line if final is not None and final.type else finding.text)
+        return phase, rule, category, fingerprint(category.name, phase, exc_type, masked)
 
     def _classify(self, finding: Finding, phase: str) -> Rule | None:
         if finding.level == "warning":
@@ -203,6 +231,10 @@ class Analyst:
 
     def outcome(self, lines: int, exit_code: int | None = None) -> Outcome:
         status = exit_code if exit_code is not None else self.status
+        if exit_code not in (None, 0) and not any(j.candidate for j in self.recent):
+            # the log does not say why the job failed; the status it ended with does
+            said = f"the job exited with status {exit_code}"
+            self.add(Finding("line", lines, "error", said, self.last_time, "", status=exit_code))
         decisive, confidence = self._decide()
         groups = list(self.groups.values())
         ending = decisive

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from ledger_tool.exceptions import LedgerError
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.ingest import rules
 from ledger_tool.ingest.analysis import Group, Outcome
@@ -107,6 +108,13 @@ def _one(ledger: Ledger, reading: Reading, group: Group, options: Options) -> Ap
     rule = group.rule
     severity = (rule.severity if rule is not None else "") or category.severity
     area = options.area or (rule.area if rule is not None else "") or category.area
+    allowed = ledger.ws.config.areas
+    if allowed and area not in allowed:
+        raise LedgerError(
+            f"a new {category.name} entry would have area {area!r}, which is not one of the "
+            f"configured areas ({', '.join(allowed)}); pass --area AREA, or give an "
+            "`ingest_rules` rule for it an area"
+        )
     entry = open_error(
         ledger,
         severity,
@@ -139,7 +147,14 @@ def _one(ledger: Ledger, reading: Reading, group: Group, options: Options) -> Ap
 
 def _known(ledger: Ledger, fingerprint: str) -> Entry | None:
     """The entry that has this fingerprint: the active one, else the one resolved last."""
-    same = [e for e in ledger.entries() if e.fingerprint == fingerprint]
+    errors = ledger.errors
+    text = errors.text
+    found: set[str] = set()
+    at = text.find(fingerprint)
+    while at >= 0:  # only the blocks that name it are read
+        found.update(i for i, ref in errors.blocks.items() if ref.start <= at < ref.end)
+        at = text.find(fingerprint, at + 1)
+    same = [e for e in map(ledger.entry, sorted(found)) if e.fingerprint == fingerprint]
     active = [e for e in same if e.status == Status.ACTIVE]
     return max(active or same, key=_latest, default=None)
 

@@ -160,7 +160,34 @@ def _glog(text: str, match: re.Match[str], year: int | None) -> Record:
     return Record(_short(year, month, day, clock), _GLOG_LEVELS[level], "", "", message)
 
 
+_SEED = re.compile(  # seed 001's `[TIMESTAMP] [MODULE] [LEVEL] [PHASE] MESSAGE`: the common case
+    r"\[(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)\] \[([^\[\]\n]{0,100})\] \[([A-Z]{3,9})\]"
+    r"(?: \[([A-Za-z][A-Za-z0-9_ -]{0,30})\])? ?"
+)
+_last_stamp: tuple[str, datetime | None] = ("", None)
+
+
+def _stamp(text: str) -> datetime | None:
+    """The time of a `YYYY-MM-DD HH:MM:SS` string (the last one is remembered: a busy log
+    prints the same second many times)."""
+    global _last_stamp
+    if _last_stamp[0] != text:
+        try:  # `YYYY-MM-DD HH:MM:SS`, as _SEED matched it
+            moment: datetime | None = datetime(
+                int(text[:4]), int(text[5:7]), int(text[8:10]),
+                int(text[11:13]), int(text[14:16]), int(text[17:19]),
+            )  # fmt: skip
+        except ValueError:
+            moment = None
+        _last_stamp = (text, moment)
+    return _last_stamp[1]
+
+
 def _bracketed(text: str, year: int | None) -> Record | None:
+    seed = _SEED.match(text)
+    if seed is not None and seed.group(3) in LEVELS:
+        stamp, module, level, phase = seed.groups()
+        return Record(_stamp(stamp), LEVELS[level], module, phase or "", text[seed.end() :])
     glog = _GLOG.match(text)
     if glog is not None:
         return _glog(text, glog, year)

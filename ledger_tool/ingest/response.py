@@ -36,7 +36,7 @@ def summary(outcome: Outcome) -> str:
     if decisive is None:
         return f"failed{said}" if outcome.status == "failed" else f"completed{said}"
     what = decisive.exc_type or decisive.finding.text.split("\n", 1)[0][:120]
-    return f"failed{said}: {decisive.category.title.lower()} ({what})"
+    return f"failed{said}: {decisive.category.title} ({what})"
 
 
 def _error(group: Group) -> dict[str, object]:
@@ -96,8 +96,8 @@ def response(reading: Reading, applied: list[Applied]) -> dict[str, object]:
     outcome = reading.outcome
     groups = outcome.groups
     if len(groups) > MAX_ERRORS:
-        keep = sorted(groups, key=lambda g: -g.count)[:MAX_ERRORS]
-        groups = sorted(keep, key=lambda g: g.first_line)
+        groups = sorted(groups, key=lambda g: -g.count)[:MAX_ERRORS]
+    groups = sorted(groups, key=lambda g: g.first_line)
     return {
         "job_id": reading.job_id,
         "status": outcome.status,

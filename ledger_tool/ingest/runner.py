@@ -38,21 +38,35 @@ class Status:
         return f"failed with exit status {self.code}" if self.code else "succeeded"
 
 
+_MAX_PENDING = 1 << 20  # a line longer than this goes to the copy in pieces
+
+
 def _pump(source: BinaryIO, target: int, copy: BinaryIO, lock: threading.Lock) -> None:
+    """Pass one stream through as it comes; copy it whole lines at a time, so that stdout's and
+    stderr's lines interleave in the copy as on a terminal, never inside one another."""
     fd = source.fileno()
+    pending = b""
     while True:
         try:
             data = os.read(fd, 65536)
         except OSError:
-            break
+            data = b""
         if not data:
             break
         with contextlib.suppress(OSError):  # a reader that went away does not stop the job
             view = memoryview(data)
             while view:
                 view = view[os.write(target, view) :]
+        pending += data
+        cut = pending.rfind(b"\n") + 1 if len(pending) < _MAX_PENDING else len(pending)
+        if cut:
+            with lock:
+                copy.write(pending[:cut])
+                copy.flush()
+            pending = pending[cut:]
+    if pending:
         with lock:
-            copy.write(data)
+            copy.write(pending)
             copy.flush()
 
 

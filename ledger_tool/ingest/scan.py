@@ -55,7 +55,7 @@ _STATUS = re.compile(
 
 def status_in(text: str) -> int | None:
     """The exit status a line states (`exit code 137`, `exitcode: -9`, make's `Error 127`)."""
-    if "xit" not in text and "code" not in text and "rror" not in text:
+    if "xit" not in text and "return code" not in text and "] Error" not in text:
         return None
     lowered = text.lower()
     match = _STATUS.search(lowered)
@@ -131,9 +131,13 @@ class _Collector:
                 return True
             if state == "group":
                 return self._after_message(line)
-            self._keep(line)
-            self.state, self.message_lines = "message", 0
-            return True
+            if tracebacks.is_exception_line(text):
+                self._keep(line)
+                self.state, self.message_lines = "message", 0
+                return True
+            # another writer's line amid the frames (stdout and stderr in one log): a record
+            # means the log went on without the exception line; a plain print is skipped
+            return not _is_record(text)
         if state == "message":
             if bare == '"""':
                 self.quoted = not self.quoted

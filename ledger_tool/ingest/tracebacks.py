@@ -72,6 +72,11 @@ class Exc:
         return out
 
 
+def is_exception_line(text: str) -> bool:
+    """A line that can be an exception's `Type: message` (or a bare `Type`)."""
+    return _EXCEPTION.fullmatch(text.rstrip()) is not None
+
+
 def is_separator(text: str) -> bool:
     return text.strip() in SEPARATORS
 
