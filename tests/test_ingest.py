@@ -259,3 +259,66 @@ def test_a_print_amid_a_traceback_does_not_hide_its_exception(
     assert traceback["exception_type"] == "torch.OutOfMemoryError"  # type: ignore[index]
     assert [f["function"] for f in traceback["frames"]] == ["<module>", "train_step"]  # type: ignore[index]
     assert answer["analysis"]["error_type"] == "oom_training"  # type: ignore[index]
+
+
+def test_the_fingerprint_is_stable() -> None:
+    """A known failure keeps its fingerprint: a change would open a new entry for each one the
+    ledgers hold (a change of `fingerprint.VERSION`, with a CHANGELOG entry, instead)."""
+    from ledger_tool.ingest.fingerprint import fingerprint, mask
+
+    message = (
+        "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB"
+    )
+    assert mask(message) == (
+        "CUDA out of memory. Tried to allocate <size> GiB. GPU <n> has a total capacity of <size> GiB"
+    )
+    masked = mask(message)
+    assert fingerprint("oom_training", "training", "torch.OutOfMemoryError", masked) == (
+        "v1:53ad5d1811fb5eac"
+    )
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(ledger_repo: Path, tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from ledger_tool.cli.ingest import PROGRESS_BYTES
+
+    big = tmp_path / "big.log"
+    line = b"[2025-12-10 03:12:01] [__main__] [INFO] [SFT] step 1 loss=1.2345 lr=2.0e-05\n"
+    with big.open("wb") as out:
+        for _ in range(PROGRESS_BYTES // (len(line) * 1000) + 1):
+            out.write(line * 1000)
+        out.write(OOM.read_bytes())
+    command = [sys.executable, "-m", "ledger_tool", "ingest", str(big), "--dry-run"]
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(
+            command,
+            cwd=ledger_repo,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
+            env=os.environ,
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert b"big.log" in shown and b"100%" in shown
+    plain = subprocess.run(
+        command, cwd=ledger_repo, capture_output=True, timeout=120, env=os.environ
+    )
+    assert plain.returncode == 0 and plain.stderr == b""
+    assert b"oom_training" in plain.stdout
