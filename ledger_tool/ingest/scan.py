@@ -274,9 +274,8 @@ class Scanner:
         self._counted, self._count = 0, 0
         self._marks(buf)
         pos = self._slow(buf, 0) if self._open else 0
-        for hit in _hits(buf):
-            if hit < pos:
-                continue
+        ahead = [-2] * (1 + len(_LOWER))
+        while (hit := _next_hit(buf, pos, ahead)) >= 0:
             start = buf.rfind(b"\n", 0, hit) + 1
             end = buf.find(b"\n", hit)
             end = len(buf) if end < 0 else end
@@ -331,7 +330,7 @@ class Scanner:
                 opens = _opens(text)
                 if opens:
                     self._start(buf, pos, number, stream, text, opens)
-                elif _hits(buf[pos:end]):
+                elif _has_hit(buf[pos:end]):
                     self._plain(buf, pos, number, text)
                 for key, other in list(self._open.items()):
                     if key != stream:
@@ -383,13 +382,22 @@ class Scanner:
         return None, ""
 
 
-def _hits(buf: bytes) -> list[int]:
-    """Offsets of the candidate words in `buf`, in order."""
-    found = [m.start() for m in _UPPER.finditer(buf)]
-    for word in _LOWER:
-        at = buf.find(word)
-        while at >= 0:
-            found.append(at)
-            at = buf.find(word, at + len(word))
-    found.sort()
-    return found
+def _next_hit(buf: bytes, at: int, ahead: list[int]) -> int:
+    """The offset of the first candidate word at or after `at` (-1: none).  `ahead` holds where
+    each searcher last found one, so that each scans the chunk once in all."""
+    best = -1
+    for i, found in enumerate(ahead):
+        if 0 <= found < at or found == -2:  # behind us, or not yet searched
+            if i == 0:
+                match = _UPPER.search(buf, at)
+                found = match.start() if match is not None else -1
+            else:
+                found = buf.find(_LOWER[i - 1], at)
+            ahead[i] = found
+        if found >= 0 and (best < 0 or found < best):
+            best = found
+    return best
+
+
+def _has_hit(line: bytes) -> bool:
+    return _UPPER.search(line) is not None or any(word in line for word in _LOWER)
