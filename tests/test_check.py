@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -417,3 +418,32 @@ def test_a_cache_of_the_flat_layout_is_dropped_whole(repo: Path, run_ledger: Led
     for name in ("check.pickle", "listing.pickle"):
         data = (cache / name).read_bytes()
         assert b"ledger_tool.model\x94" not in data and b"ledger-cache " in data[:80], name
+
+
+def test_an_unchanged_ledger_keeps_its_answer_and_any_change_is_seen(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """A warm `ledger check` answers from .git/ledger-cache/verdict.pickle; an edit that keeps the
+    file's size and puts its modification time back is still seen (its change time moved)."""
+    errors = checked_repo / "ERRORS.md"
+    for name in ("ERRORS.md", "JOURNAL.md", "TASKS.md"):  # old files: their stat is trusted
+        path = checked_repo / name
+        past = path.stat().st_mtime_ns - 60 * 10**9
+        os.utime(path, ns=(past, past))
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    assert (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").is_file()
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    good = errors.read_bytes()
+    stat = errors.stat()
+    assert b"**Severity**: P0" in good
+    errors.write_bytes(good.replace(b"**Severity**: P0", b"**Severity**: P9", 1))
+    os.utime(errors, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert errors.stat().st_size == stat.st_size
+    broken = run_ledger("check", cwd=checked_repo)
+    assert broken.code == 1 and "P9" in broken.stderr + broken.stdout
+    again = run_ledger("check", cwd=checked_repo)  # the same answer, from the cache or not
+    assert (again.code, again.stdout, again.stderr) == (broken.code, broken.stdout, broken.stderr)
+    errors.write_bytes(good)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").write_bytes(b"\x80\x05junk")
+    assert run_ledger("check", cwd=checked_repo).code == 0

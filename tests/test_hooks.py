@@ -418,8 +418,14 @@ def _broken_python_path(tmp_path: Path, kind: str) -> dict[str, str]:
     if kind == "import-fails":  # ledger_tool itself cannot be imported
         (folder / "sitecustomize.py").write_text("import sys\nsys.modules['ledger_tool'] = None\n")
     else:  # the tool starts, then fails inside a command: its own internal error, exit 3
-        (folder / "git").mkdir()
-        (folder / "git" / "__init__.py").write_text("raise RuntimeError('broken gitpython')\n")
+        (folder / "sitecustomize.py").write_text(
+            "import sys\n"
+            "class Broken:  # what each hook's command imports once it runs\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name in ('git', 'ledger_tool.checks.recall'):\n"
+            "            raise RuntimeError('broken ' + name)\n"
+            "sys.meta_path.insert(0, Broken())\n"
+        )
     return {**os.environ, "PYTHONPATH": str(folder)}
 
 

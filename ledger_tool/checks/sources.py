@@ -32,13 +32,11 @@ class Checked:
     no_git: bool  # git is not on PATH: the files were checked, the fix commits were not
 
 
-def check_workspace(ws: Workspace, staged: bool) -> Checked | None:
-    """The problems of the ledger in the working tree (with `staged`, in the index; None when the
-    commit being made touches none of its files)."""
+def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Checked:
+    """The problems of the ledger in the working tree; with `blobs` (the index's blob of each
+    ledger file it holds, as `gitlink.index.staged_blobs` gives them), of the commit being made."""
     repo = Git(ws)
-    sources = load_sources(ws, repo, staged)
-    if sources is None:
-        return None
+    sources = load_sources(ws, blobs)
     memory = Memory(ws, "check")
     problems = check(
         sources,
@@ -92,23 +90,21 @@ class Git:
         return self.repo is not None and gitio.is_shallow(self.repo)
 
 
-def load_sources(ws: Workspace, repo: Git, staged: bool) -> Sources | None:
-    """The three texts; with `staged`, as the index holds them, and None when the commit being
-    made touches none of them."""
-    index = repo.repo if staged else None
-    if index is not None:
-        from ledger_tool.gitlink import gitio
+def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> Sources:
+    """The three texts; with `blobs`, those the index holds come from it (read by one plain
+    `git cat-file`), the others from the working tree."""
+    staged: dict[str, bytes] = {}
+    if blobs:
+        from ledger_tool.gitlink import index
 
-        if not gitio.staged_paths(index, [ws.relative(name) for name in NAMES]):
-            return None
+        staged = index.read_blobs(ws.root, sorted(set(blobs.values())))
     texts: dict[str, tuple[str, str] | None] = {}
     for name in NAMES:
         text = None
-        if index is not None:
-            from ledger_tool.gitlink import gitio
-
-            text = gitio.staged_text(index, ws.relative(name))
-        if text is None and ws.path(name).is_file():
+        sha = (blobs or {}).get(ws.relative(name))
+        if sha is not None:
+            text = staged[sha].decode("utf-8", errors="surrogateescape")
+        elif ws.path(name).is_file():
             text = store.read_text(ws.path(name), ws.display(name))
         texts[name] = None if text is None else (ws.display(name), text)
     errors = texts["errors"]

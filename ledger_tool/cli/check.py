@@ -50,16 +50,28 @@ def check(
     if fix:
         _check_fix(ws)
         return
-    from ledger_tool.checks.sources import check_workspace
+    from ledger_tool.checks import recall
     from ledger_tool.files import store
 
     store.finish_interrupted(ws.root)
-    checked = check_workspace(ws, staged)
-    if checked is None:
-        return
-    problems = checked.problems
-    if checked.no_git:
-        click.echo("ledger: warning: git is not on PATH, so fix commits were not checked", err=True)
+    blobs = _staged_blobs(ws) if staged else None
+    if staged and blobs is None:
+        return  # the commit being made changes no ledger file
+    known = recall.recall(ws, blobs)  # the answer for files nobody changed since
+    if known is not None:
+        problems = known
+    else:
+        from ledger_tool.checks.sources import check_workspace
+
+        before = recall.snapshot(ws, blobs)
+        checked = check_workspace(ws, blobs)
+        problems = checked.problems
+        if checked.no_git:
+            click.echo(
+                "ledger: warning: git is not on PATH, so fix commits were not checked", err=True
+            )
+        else:
+            recall.remember(ws, before, problems, blobs)
     if as_json:
         print_json([p.as_json() for p in problems])
     else:
@@ -70,6 +82,18 @@ def check(
         if not as_json:
             click.echo(f"ledger: {len(errors)} problem(s) in the ledger", err=True)
         click.get_current_context().exit(1)
+
+
+def _staged_blobs(ws: Workspace) -> dict[str, str] | None:
+    """The index's blob of each ledger file, or None when the commit being made changes none."""
+    from ledger_tool import gitdirs
+    from ledger_tool.gitlink import index
+
+    if gitdirs.git_dir(ws.root) is None:
+        raise LedgerError("--staged checks the git index, and this is not a git repository")
+    paths = [ws.relative(name) for name in ("errors", "journal", "tasks")]
+    blobs = index.staged_blobs(ws.root, paths)
+    return blobs if index.staged_changes(ws.root, paths, blobs) else None
 
 
 def _check_message(ws: Workspace, message_file: str) -> None:

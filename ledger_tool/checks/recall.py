@@ -1,0 +1,147 @@
+"""`ledger check`'s last answer, kept so that a ledger nobody changed is not checked again.
+
+The answer is kept in `.git/ledger-cache/verdict.pickle` with what it was the answer for: each
+file it read (the three files, the journal archive, the configuration and template overrides),
+by its size, modification and change times and inode, and by a hash of its bytes.  A file whose stat is the
+same and older than the answer by more than `RACY_NS` is taken as unchanged without being read;
+a younger one (it may have changed again within the file system's clock tick, as git's "racy"
+files) is read and compared by its hash.  Any difference, a file added or gone, another version of
+the tool: no answer, and `ledger check` checks everything (then keeps the new answer).
+
+Only answers that git had no say in are kept (no LDG502: a fix commit the repository lacks may be
+fetched at any time), so the answer depends on the files alone.  This module imports nothing of the
+checks themselves: it is the whole of a warm `ledger check`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from hashlib import blake2b
+from pathlib import Path
+
+from ledger_tool import gitdirs
+from ledger_tool.checks.problem import Problem
+from ledger_tool.files.cache import FORMAT
+from ledger_tool.workspace import Workspace
+
+RACY_NS = 2_000_000_000
+_NAME = "verdict.pickle"
+_STAGED = "verdict-staged.pickle"  # the pre-commit hook's answer: for the index's blobs
+Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns (no one sets it), inode, device
+
+
+class _Plain(pickle.Unpickler):
+    """Reads only what `remember` writes: tuples, lists, dicts, strings, numbers and Problem."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) == ("ledger_tool.checks.problem", "Problem"):
+            return Problem
+        raise pickle.UnpicklingError(f"not a verdict: {module}.{name}")
+
+
+def inputs(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Path]:
+    """Every file of the work tree the answer of `ledger check` depends on (with `blobs`, the
+    ledger files the index holds are not among them: their blobs are)."""
+    names = ("errors", "journal", "tasks")
+    files = [ws.path(n) for n in names if blobs is None or ws.relative(n) not in blobs]
+    files += ws.archive_files()
+    files += [ws.root / ".ledger.toml", ws.root / "pyproject.toml"]
+    templates = ws.root / ".ledger" / "templates"
+    if templates.is_dir():
+        files += sorted(p for p in templates.rglob("*") if p.is_file())
+    return files
+
+
+def _stat(path: Path) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+def _where(ws: Workspace, staged: bool) -> Path | None:
+    base = gitdirs.git_dir(ws.root)
+    name = _STAGED if staged else _NAME
+    return None if base is None else base / "ledger-cache" / name
+
+
+def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] | None:
+    """The problems `ledger check` found last, if no file it read has changed since (with
+    `blobs`, for the same blobs in the index); else None."""
+    path = _where(ws, blobs is not None)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            written = os.fstat(handle.fileno()).st_mtime_ns
+            data = _Plain(handle).load()
+    except Exception:  # none yet, or damaged: only a lost speed-up
+        return None
+    if not isinstance(data, tuple) or len(data) != 4 or data[0] != FORMAT:
+        return None
+    _, indexed, files, problems = data
+    if indexed != _indexed(blobs):
+        return None
+    current = inputs(ws, blobs)
+    if [str(p) for p in current] != [name for name, _, _ in files]:
+        return None
+    for file, (_, stat, digest) in zip(current, files, strict=True):
+        now = _stat(file)
+        if now is None and stat is None:
+            continue
+        if now is None or stat is None:
+            return None
+        if now == stat and now[1] < written - RACY_NS:
+            continue
+        if _digest(file) != digest:
+            return None
+    return list(problems)
+
+
+Snapshot = list[tuple[str, Stat | None, bytes | None]]
+
+
+def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
+    return None if blobs is None else sorted(blobs.items())
+
+
+def snapshot(ws: Workspace, blobs: dict[str, str] | None = None) -> Snapshot:
+    """The files `ledger check` is about to read, as they are before it reads them."""
+    found = []
+    for file in inputs(ws, blobs):
+        stat = _stat(file)
+        found.append((str(file), stat, None if stat is None else _digest(file)))
+    return found
+
+
+def remember(
+    ws: Workspace, before: Snapshot, problems: list[Problem], blobs: dict[str, str] | None = None
+) -> None:
+    """Keep `problems` as the answer for the files as `before` saw them (and the index's `blobs`),
+    unless one changed while they were checked, or git had a say (LDG502)."""
+    path = _where(ws, blobs is not None)
+    if path is None or any(p.code == "LDG502" for p in problems):
+        return
+    if [(name, _stat(Path(name))) for name, _, _ in before] != [(n, s) for n, s, _ in before]:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f"{_NAME}.{os.getpid()}.", suffix=".tmp", delete=False
+        ) as handle:
+            pickle.dump(
+                (FORMAT, _indexed(blobs), before, problems), handle, pickle.HIGHEST_PROTOCOL
+            )
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only .git or a full disk: the next run checks again

@@ -1,0 +1,70 @@
+"""What the commit being made holds, asked with plain `git` subprocesses (the pre-commit hook's
+path: importing gitpython alone costs more than the whole check of an unchanged ledger).
+
+They run in the repository with the environment git gave the hook, so a `git commit -a`'s
+temporary index (GIT_INDEX_FILE) is the one read.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ledger_tool.exceptions import GitMissing, LedgerError
+
+
+def _git(root: Path, *args: str, given: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=given, capture_output=True)
+    except FileNotFoundError:
+        raise GitMissing(
+            "git is not on PATH and `ledger check --staged` reads the index; install git"
+        ) from None
+    if done.returncode != 0:
+        said = done.stderr.decode(errors="replace").strip()
+        raise LedgerError(f"git {args[0]} failed: {said}; run `git status` to see why")
+    return done.stdout
+
+
+def staged_blobs(root: Path, paths: list[str]) -> dict[str, str]:
+    """The blob of each of `paths` the index holds (a path it does not hold is left out)."""
+    out = _git(root, "ls-files", "--stage", "-z", "--", *paths)
+    blobs: dict[str, str] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        _mode, sha, stage = meta.split(b" ")
+        if stage == b"0":
+            blobs[name.decode("utf-8", "surrogateescape")] = sha.decode()
+    return blobs
+
+
+def staged_changes(root: Path, paths: list[str], blobs: dict[str, str]) -> list[str]:
+    """Which of `paths` the commit being made changes (against HEAD; all it holds on a first
+    commit)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True
+    )
+    if head.returncode != 0:
+        return [p for p in paths if p in blobs]
+    out = _git(root, "diff", "--cached", "--name-only", "--no-renames", "-z", "--", *paths)
+    return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
+
+
+def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
+    """The contents of blobs, read by one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    out = _git(root, "cat-file", "--batch", given="".join(f"{sha}\n" for sha in shas).encode())
+    found: dict[str, bytes] = {}
+    at = 0
+    for sha in shas:
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        if len(header) != 3:  # `<sha> missing`
+            raise LedgerError(f"the index names blob {sha}, which git cannot read; run `git fsck`")
+        size = int(header[2])
+        found[sha] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1
+    return found
