@@ -49,3 +49,68 @@ def test_read_commands_load_no_git_or_templates(ledger_repo: Path, args: tuple[s
         check=True,
     )
     assert "HEAVY []" in out.stderr
+
+
+def test_help_is_what_click_prints() -> None:
+    """`ledger --help` comes from ledger_tool/cli/help.txt without importing click: it must be
+    the group's own help.  After changing a command, write it again with
+    `python -c "from click.testing import CliRunner; from ledger_tool.cli.group import cli;
+    open('ledger_tool/cli/help.txt', 'w').write(CliRunner().invoke(cli, ['--help'],
+    prog_name='ledger').output)"`."""
+    from click.testing import CliRunner
+
+    from ledger_tool.cli.group import cli
+
+    stored = (Path(__file__).parent.parent / "ledger_tool" / "cli" / "help.txt").read_text()
+    assert CliRunner().invoke(cli, ["--help"], prog_name="ledger").output == stored
+    probe = "import sys, runpy; sys.argv = ['ledger', '--help']; runpy.run_module('ledger_tool', run_name='__main__'); print(sorted(m for m in sys.modules if m.split('.')[0] == 'click'), file=sys.stderr)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout == stored
+    assert out.stderr.strip() == "[]"  # click is not even imported
+
+
+WARM = (
+    "import sys, runpy\n"
+    "sys.argv = ['ledger'] + sys.argv[1:]\n"
+    "try:\n"
+    "    runpy.run_module('ledger_tool', run_name='__main__')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('LOADED', sorted(m for m in sys.modules if m.startswith(('ledger_tool', 'git', 'jinja2', 'mistune'))), file=sys.stderr)\n"
+)
+# What a warm `ledger check` (the pre-commit hook on an unchanged or remembered ledger) may load.
+HOOK_PATH = {
+    "ledger_tool", "ledger_tool.__main__", "ledger_tool.bound", "ledger_tool.cli", "ledger_tool.cli.group",
+    "ledger_tool.cli._common", "ledger_tool.cli.check", "ledger_tool.cli.entries", "ledger_tool.cli.figures",
+    "ledger_tool.cli.hooks", "ledger_tool.cli.ingest", "ledger_tool.cli.init", "ledger_tool.cli.read",
+    "ledger_tool.cli.sync", "ledger_tool.checks", "ledger_tool.checks.problem", "ledger_tool.checks.recall",
+    "ledger_tool.config", "ledger_tool.exceptions", "ledger_tool.files", "ledger_tool.files.cache",
+    "ledger_tool.files.store", "ledger_tool.gitdirs", "ledger_tool.gitlink", "ledger_tool.gitlink.index",
+    "ledger_tool.markdown", "ledger_tool.markdown.textcodec", "ledger_tool.model",
+    "ledger_tool.model.timefmt", "ledger_tool.model.vocabulary", "ledger_tool.workspace",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["worktree", "staged"])
+def test_a_warm_check_loads_only_the_hook_path(ledger_repo: Path, staged: bool) -> None:
+    """The pre-commit hook's second run on the same ledger reads no Markdown, runs no check rule
+    and imports no gitpython: it answers from .git/ledger-cache/."""
+    assert (
+        ledger_process(
+            "open", "P0", "api", "x", "--at", "2026-11-20 08:00", cwd=ledger_repo
+        ).returncode
+        == 0
+    )
+    args = ["check", "--staged"] if staged else ["check"]
+    if staged:
+        subprocess.run(["git", "add", "-A"], cwd=ledger_repo, check=True)
+    assert ledger_process(*args, cwd=ledger_repo).returncode == 0  # the answer is kept
+    out = subprocess.run(
+        [sys.executable, "-c", WARM, *args],
+        cwd=ledger_repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(out.stderr.split("LOADED", 1)[1].strip().strip("[]").replace("'", "").split(", "))
+    assert loaded <= HOOK_PATH, sorted(loaded - HOOK_PATH)
