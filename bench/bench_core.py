@@ -1,7 +1,9 @@
-"""Whole-process timings of the core `ledger` commands on generated 1,000- and 10,000-entry ledgers.
+"""Whole-process timings of the core `ledger` commands on generated ledgers, and their ratio to
+the floor.
 
-    python bench/bench_core.py            # 1,000 and 10,000 entries (a few minutes on 2 cores)
-    python bench/bench_core.py --quick    # 1,000 entries only
+    python bench/bench_core.py                          # 100, 1,000 and 10,000 entries
+    python bench/bench_core.py --sizes 100,1000,10000,50000 --peers   # the full table
+    python bench/bench_core.py --quick                  # 1,000 entries only
 
 Each ledger is a real git repository built by `make_ledger.py` (errors, journal, tasks and fix
 commits in the tool's own format).  Every command runs as its own process, the way a user or a git
@@ -10,6 +12,12 @@ wall time of several runs after one warm-up, next to the budgets of DESIGN.md se
 that change the ledger run on a clean checkout each time (`git checkout -- . && git clean -fdq`
 between runs, outside the timing).  A command slower than `--cell-seconds` is run fewer times (down
 to the warm-up alone), so a slow tool cannot make the benchmark run for hours.
+
+Machines drift, so each command's runs are interleaved with runs of the floor F (`python -c
+"import click; open('ERRORS.md','rb').read()"` in the ledger's folder; `python -c pass` for
+--help), A B A B, and the table gives the ratio of the medians next to the ratio the issue asks for.
+`--peers` also times, once each, what a team would put in the same hook (mdformat --check,
+markdownlint-cli2) where they are installed and finish within 10 minutes.
 
 Before timing, each command's output is checked (`open` prints the expected new ID, `list --json`
 lists every entry, ...); a command that fails or answers wrongly stops the benchmark with the
@@ -44,6 +52,19 @@ BUDGETS: dict[tuple[str, int | None], float] = {
     ("check", 10_000): 150,
     ("metrics", 10_000): 500,
 }
+# Ratios to the floor measured in the same run (issue 11): F = `python -c "import click;
+# open('ERRORS.md','rb').read()"` in the ledger's folder; for --help, `python -c pass`.
+TARGETS: dict[str, float] = {
+    "ledger check": 2.0,
+    "ledger check (no cache)": 4.0,
+    "ledger check --staged (ledger staged)": 2.5,
+    'ledger open P0 inference "bench"': 3.0,
+    "ledger seen ID": 3.0,
+    "ledger resolve ID --commit HEAD": 3.0,
+    "ledger --help": 3.0,
+}
+FLOOR = [sys.executable, "-c", "import click; open('ERRORS.md','rb').read()"]
+PASS = [sys.executable, "-c", "pass"]
 OPEN_AT = "2026-11-21 09:00"  # the day after the generated ledger ends: the new ID is -001
 SEEN_AT = "2026-11-21 09:30"
 _ROW = re.compile(r"^\| (ERR-[0-9-]+) \| [^|]* \| (ACTIVE|RESOLVED) \|", re.M)
@@ -59,6 +80,14 @@ class Result:
     entries: int | None
     times: list[float]  # seconds, measured runs only
     budget_ms: float | None
+    floor: list[float] | None = None  # the floor's runs, interleaved with these (A B A B)
+    target: float | None = None  # the ratio to the floor the issue asks for
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.floor:
+            return None
+        return statistics.median(self.times) / statistics.median(self.floor)
 
     @property
     def median_ms(self) -> float:
@@ -70,9 +99,13 @@ class Result:
 
     @property
     def verdict(self) -> str:
-        if self.budget_ms is None:
-            return "-"
-        return "OK" if self.median_ms <= self.budget_ms else "OVER"
+        said = []
+        if self.budget_ms is not None:
+            said.append("OK" if self.median_ms <= self.budget_ms else "OVER")
+        ratio = self.ratio
+        if self.target is not None and ratio is not None:
+            said.append("ratio OK" if ratio <= self.target else "ratio OVER")
+        return ", ".join(said) or "-"
 
 
 def ledger_command() -> list[str]:
@@ -132,9 +165,11 @@ class Bench:
         check: Callable[[str], None],
         mutates: bool = False,
         before: Callable[[], None] | None = None,
+        floor: list[str] | None = FLOOR,
     ) -> Result:
         """Warm up once (checking the output), then time up to `runs` runs (`before` runs ahead
-        of each, outside the timing)."""
+        of each, outside the timing), each after a run of `floor` (A B A B: the machine's drift
+        falls on both alike)."""
         if before is not None:
             before()
         warm, out = self.run(root, args, capture=True)
@@ -144,8 +179,11 @@ class Bench:
         runs = self.runs if warm * (self.runs + 1) <= self.cell_seconds else 0
         if runs == 0 and warm * 2 <= self.cell_seconds:
             runs = max(1, int(self.cell_seconds / warm) - 1)
-        times = []
+        times: list[float] = []
+        floors: list[float] = []
         for _ in range(runs):
+            if floor is not None:
+                floors.append(self.time_floor(root, floor))
             if before is not None:
                 before()
             elapsed, _ = self.run(root, args)
@@ -154,11 +192,22 @@ class Bench:
                 self.reset(root)
         if not times:  # too slow to repeat: the warm-up is the one measurement
             times = [warm]
+            if floor is not None:
+                floors.append(self.time_floor(root, floor))
         budget = BUDGETS.get((args[0] if args else "", entries))
-        result = Result(label, entries, times, budget)
+        result = Result(label, entries, times, budget, floors or None, TARGETS.get(label))
         shown = f"{result.median_ms:,.0f} ms" + ("" if runs else " (warm-up only)")
-        print(f"  {label:<34} {entries or '-':>7}  {len(times)} runs  median {shown}", flush=True)
+        ratio = "" if result.ratio is None else f"  {result.ratio:.2f}x floor"
+        print(
+            f"  {label:<38} {entries or '-':>7}  {len(times)} runs  median {shown}{ratio}",
+            flush=True,
+        )
         return result
+
+    def time_floor(self, root: Path, floor: list[str]) -> float:
+        began = time.perf_counter()
+        subprocess.run(floor, cwd=root, env=self.env, stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - began
 
 
 def bench_hooks(bench: Bench, root: Path, n: int) -> list[Result]:
@@ -280,8 +329,53 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
             "ledger seen ID", root, ["seen", active_id, "--at", SEEN_AT], n, check_seen, True
         ),
         bench.measure('ledger open P0 inference "bench"', root, open_args, n, check_open, True),
+        bench.measure(
+            "ledger resolve ID --commit HEAD",
+            root,
+            ["resolve", active_id, "--commit", "HEAD", "--at", SEEN_AT],
+            n,
+            lambda out: _expect(
+                out.startswith(f"{active_id} resolved"), f"resolve printed {out!r}"
+            ),
+            True,
+        ),
         bench.measure("ledger metrics --json", root, metrics_args, n, check_metrics),
     ]
+
+
+PEER_SECONDS = 600.0  # a peer slower than this on one file is reported as not finishing
+
+
+def bench_peers(bench: Bench, root: Path, n: int) -> list[Result]:
+    """What a team would put in the same hook: mdformat --check and markdownlint-cli2, on the
+    same ERRORS.md, each once with a time limit (they are installed by hand: `pip install
+    mdformat`, `npm install -g markdownlint-cli2`)."""
+    peers = {
+        "mdformat --check ERRORS.md": [sys.executable, "-m", "mdformat", "--check", "ERRORS.md"],
+        "markdownlint-cli2 ERRORS.md": ["markdownlint-cli2", "ERRORS.md"],
+    }
+    results = []
+    for label, command in peers.items():
+        if shutil.which(command[0]) is None or (
+            command[1:3] == ["-m", "mdformat"]
+            and subprocess.run(
+                [sys.executable, "-c", "import mdformat"], capture_output=True
+            ).returncode
+        ):
+            print(f"  {label:<38} {n:>7}  not installed", flush=True)
+            continue
+        began = time.perf_counter()
+        try:
+            subprocess.run(
+                command, cwd=root, env=bench.env, capture_output=True, timeout=PEER_SECONDS
+            )
+        except subprocess.TimeoutExpired:
+            print(f"  {label:<38} {n:>7}  did not finish in {PEER_SECONDS:.0f} s", flush=True)
+            continue
+        elapsed = time.perf_counter() - began
+        results.append(Result(label, n, [elapsed], None))
+        print(f"  {label:<38} {n:>7}  1 run  {elapsed * 1000:,.0f} ms", flush=True)
+    return results
 
 
 def tool_version() -> str:
@@ -302,8 +396,8 @@ def tool_version() -> str:
 
 def print_table(results: list[Result], sizes: dict[int, tuple[int, float]]) -> None:
     header = (
-        f"{'command':<34} {'entries':>8} {'runs':>5} {'median ms':>10} {'min ms':>10} "
-        f"{'budget ms':>10}  verdict"
+        f"{'command':<38} {'entries':>8} {'runs':>5} {'median ms':>10} {'min ms':>10} "
+        f"{'budget ms':>10} {'x floor':>8} {'target':>7}  verdict"
     )
     print()
     print(header)
@@ -311,9 +405,11 @@ def print_table(results: list[Result], sizes: dict[int, tuple[int, float]]) -> N
     for r in results:
         budget = "-" if r.budget_ms is None else f"{r.budget_ms:,.0f}"
         entries = "-" if r.entries is None else f"{r.entries:,}"
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
+        target = "-" if r.target is None else f"{r.target:g}x"
         print(
-            f"{r.label:<34} {entries:>8} {len(r.times):>5} {r.median_ms:>10,.1f} "
-            f"{r.min_ms:>10,.1f} {budget:>10}  {r.verdict}"
+            f"{r.label:<38} {entries:>8} {len(r.times):>5} {r.median_ms:>10,.1f} "
+            f"{r.min_ms:>10,.1f} {budget:>10} {ratio:>8} {target:>7}  {r.verdict}"
         )
     print()
     for n, (size, seconds) in sizes.items():
@@ -323,6 +419,16 @@ def print_table(results: list[Result], sizes: dict[int, tuple[int, float]]) -> N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="1,000 entries only")
+    parser.add_argument(
+        "--sizes",
+        default="100,1000,10000",
+        help="comma-separated ledger sizes (default 100,1000,10000; add 50000 for the full table)",
+    )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also time mdformat --check and markdownlint-cli2 on ERRORS.md where they finish",
+    )
     parser.add_argument("--runs", type=int, default=7, help="timed runs per command (default 7)")
     parser.add_argument(
         "--cell-seconds",
@@ -334,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, help="build the ledgers in this (new) folder and keep them"
     )
     args = parser.parse_args(argv)
-    sizes_wanted = [1_000] if args.quick else [1_000, 10_000]
+    sizes_wanted = [1_000] if args.quick else [int(n) for n in args.sizes.split(",")]
     ledger = ledger_command()
     print(f"ledger command: {' '.join(ledger)} ({tool_version()})")
     print("checking that make_ledger writes what the real commands write ...", flush=True)
@@ -368,10 +474,13 @@ def main(argv: list[str] | None = None) -> int:
                         ["--help"],
                         None,
                         lambda out: _expect("Usage:" in out, f"--help printed {out[:200]!r}"),
+                        floor=PASS,
                     )
                 )
             results += bench_ledger(bench, root, n)
             results += bench_hooks(bench, root, n)
+            if args.peers:
+                results += bench_peers(bench, root, n)
     except BenchError as exc:
         print(f"\nFAILED: {exc}\n(the generated ledgers are kept in {base})", file=sys.stderr)
         return 1
@@ -384,7 +493,9 @@ def main(argv: list[str] | None = None) -> int:
 def _baseline(bench: Bench, root: Path) -> Result:
     """`python -c pass`: the floor under every whole-process time."""
     baseline = Bench([sys.executable, "-c", "pass"], bench.env, bench.runs, bench.cell_seconds)
-    return baseline.measure("python -c pass (interpreter)", root, [], None, lambda out: None)
+    return baseline.measure(
+        "python -c pass (interpreter)", root, [], None, lambda out: None, floor=None
+    )
 
 
 if __name__ == "__main__":

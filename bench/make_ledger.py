@@ -438,6 +438,8 @@ class Writer:
         self.errors: dict[str, ErrorState] = {}
         self.window: list[JournalEntry] = []  # the entries still in JOURNAL.md
         self.archived: dict[str, list[str]] = {}  # month -> entries moved to the archive
+        # error ID -> (month, heading) of its first archived entry: looked up, not searched for
+        self.first_archived: dict[str, tuple[str, str]] = {}
         journal0 = (root / "JOURNAL.md").read_text(encoding="utf-8")
         self.journal_lines = journal0.count("\n") + (0 if journal0.endswith("\n") else 1)
 
@@ -471,6 +473,9 @@ class Writer:
             entry = self.window.pop(0)
             month = entry.time[:7]
             self.archived.setdefault(month, []).append(entry.text)
+            found = _HEADING.search(entry.text)
+            if found is not None:
+                self.first_archived.setdefault(found.group("id"), (month, found.group("title")))
             self.journal_lines -= entry.text.count("\n") + 1
             heading = f"{entry.title} |ERROR:{entry.error_id}|"
             old, new = _link("JOURNAL.md", heading), _link(f"{ARCHIVE_DIR}/{month}.md", heading)
@@ -484,11 +489,10 @@ class Writer:
         for entry in self.window:
             if entry.error_id == error_id:
                 return _link("JOURNAL.md", f"{entry.title} |ERROR:{error_id}|")
-        for month in sorted(self.archived):
-            for chunk in self.archived[month]:
-                found = _HEADING.search(chunk)
-                if found is not None and found.group("id") == error_id:
-                    return _link(f"{ARCHIVE_DIR}/{month}.md", found.group("title"))
+        archived = self.first_archived.get(error_id)
+        if archived is not None:
+            month, title = archived
+            return _link(f"{ARCHIVE_DIR}/{month}.md", title)
         return _link("JOURNAL.md", f"{wording.RESOLUTION} |ERROR:{error_id}|")
 
     def _journal_result(self, spec: Spec, at: datetime, result: str) -> None:

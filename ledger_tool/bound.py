@@ -87,6 +87,11 @@ def time_limit(seconds: float, expired: Callable[[], BaseException]) -> Iterator
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        if frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+            # Raised inside the import system (a module lock's weakref callback, say), it would
+            # be printed and ignored, and the run would go on unbounded: ring again a moment later.
+            signal.setitimer(signal.ITIMER_REAL, 0.001)
+            return
         raise expired()
 
     started = time.monotonic()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from hashlib import blake2b
 from pathlib import Path
 
@@ -136,6 +135,8 @@ def remember(
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only to write: a warm run reads
+
         with tempfile.NamedTemporaryFile(
             dir=path.parent, prefix=f"{_NAME}.{os.getpid()}.", suffix=".tmp", delete=False
         ) as handle:

@@ -13,14 +13,27 @@ from typing import Any
 import click
 
 from ledger_tool import __version__
-from ledger_tool.cli import check, entries, figures, hooks, ingest, init, read, sync
 from ledger_tool.cli._common import say
 from ledger_tool.exceptions import HookTimeout, LedgerError
 
 
 class _Group(click.Group):
     """Turns the core's errors into exit codes: 1 a user-fixable problem (message, no traceback),
-    3 an internal error (traceback kept); click itself gives 2 for usage errors."""
+    3 an internal error (traceback kept); click itself gives 2 for usage errors.  Its commands
+    (`COMMANDS`) are imported when asked for: `ledger check` loads `cli/check.py` only."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = COMMANDS.get(cmd_name)
+        if found is None:
+            return None
+        import importlib
+
+        module = importlib.import_module(f"ledger_tool.cli.{found[0]}")
+        command: click.Command = getattr(module, found[1])
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         from ledger_tool import bound
@@ -75,24 +88,23 @@ def cli() -> None:
     """
 
 
-for command in (
-    init.init,
-    init.adopt,
-    entries.open_,
-    entries.seen,
-    entries.note,
-    entries.resolve,
-    entries.reopen,
-    read.list_,
-    read.show,
-    check.check,
-    sync.sync,
-    hooks.hooks_group,
-    hooks.renumber,
-    hooks.merge_driver,
-    figures.metrics,
-    figures.report,
-    ingest.ingest,
-    ingest.run,
-):
-    cli.add_command(command)
+COMMANDS = {  # name: (module of cli/, function); a command's module is imported when it runs
+    "init": ("init", "init"),
+    "adopt": ("init", "adopt"),
+    "open": ("entries", "open_"),
+    "seen": ("entries", "seen"),
+    "note": ("entries", "note"),
+    "resolve": ("entries", "resolve"),
+    "reopen": ("entries", "reopen"),
+    "list": ("read", "list_"),
+    "show": ("read", "show"),
+    "check": ("check", "check"),
+    "sync": ("sync", "sync"),
+    "hooks": ("hooks", "hooks_group"),
+    "renumber": ("hooks", "renumber"),
+    "merge-driver": ("hooks", "merge_driver"),
+    "metrics": ("figures", "metrics"),
+    "report": ("figures", "report"),
+    "ingest": ("ingest", "ingest"),
+    "run": ("ingest", "run"),
+}

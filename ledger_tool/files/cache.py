@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +75,8 @@ class Memory:
             "entries": self.entries,
             "recorded": self.recorded,
         }
+        import tempfile  # only to write: a warm run reads
+
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
