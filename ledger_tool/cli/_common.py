@@ -128,10 +128,9 @@ def needed_git_facts(ws: Workspace, why: str) -> RepoFacts:
 def taken_numbers(ws: Workspace, day: date) -> set[int]:
     """The numbers of `day` the errors file holds on any branch this clone knows (none
     outside git): a new or renumbered error must not take one."""
-    facts = git_facts(ws)
-    if facts is None:
-        return set()
-    return facts.numbers_on_branches(ws.relative("errors"), day.strftime("%Y-%m-%d"))
+    from ledger_tool.gitlink.branches import numbers_on_branches
+
+    return numbers_on_branches(ws.root, ws.relative("errors"), day.strftime("%Y-%m-%d"))
 
 
 def warn_without_files(sha: str) -> None:

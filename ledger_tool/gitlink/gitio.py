@@ -77,11 +77,6 @@ def _history_cut(repo: git.Repo, sha: str) -> bool:
     return bool(cut & set(repo.git.rev_list(sha, "--").split()))
 
 
-def _tips(repo: git.Repo) -> list[str]:
-    out = repo.git.for_each_ref("--format=%(objectname)", "refs/heads", "refs/remotes")
-    return sorted(set(out.split()))
-
-
 # Host and path take only the characters a web host's names use, so that nothing from a remote
 # URL (a newline, `|`, `)`, `<`) can reach the Markdown link made of them.
 _REMOTE = re.compile(
@@ -216,23 +211,6 @@ class RepoFacts:
     def has_commit(self, sha: str) -> bool:
         """True when the repository has commit `sha` (adopt links only the fixes it has)."""
         return not missing_commits(self.repo, [sha])
-
-    def numbers_on_branches(self, path: str, day: str) -> set[int]:
-        """Numbers NNN of `ERR-<day>-NNN` block headings and table rows in `path` at every local
-        and remote-tracking branch tip."""
-        tips = _tips(self.repo)
-        if not tips:
-            return set()
-        pattern = f"^(### |[|] )ERR-{day}-[0-9]+"
-        try:
-            out = self.repo.git.grep(
-                "--no-color", "-h", "-o", "-E", "-e", pattern, *tips, "--", path
-            )
-        except git.GitCommandError as exc:
-            if exc.status == 1:  # no match anywhere
-                return set()
-            raise
-        return {int(line.rsplit("-", 1)[1]) for line in out.splitlines() if line}
 
     def is_shallow(self) -> bool:
         return is_shallow(self.repo)
