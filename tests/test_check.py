@@ -447,3 +447,24 @@ def test_an_unchanged_ledger_keeps_its_answer_and_any_change_is_seen(
     assert run_ledger("check", cwd=checked_repo).code == 0
     (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").write_bytes(b"\x80\x05junk")
     assert run_ledger("check", cwd=checked_repo).code == 0
+
+
+def test_a_big_files_outline_is_remembered_and_never_stale(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """A big ERRORS.md's outline is kept by the hash of its text: commands read the same entries
+    with it, an edit gives another text (and another outline), a damaged file is ignored."""
+    errors = checked_repo / "ERRORS.md"
+    prose = "".join(f"A line of our own notes, number {i}, kept as it is.\n" for i in range(6000))
+    errors.write_text(errors.read_text() + "\n## Our notes\n\n" + prose)
+    assert errors.stat().st_size > 256 * 1024
+    first = run_ledger("list", "--json", cwd=checked_repo)
+    assert (checked_repo / ".git" / "ledger-cache" / "outlines.pickle").is_file()
+    assert run_ledger("list", "--json", cwd=checked_repo).stdout == first.stdout
+    errors.write_text(errors.read_text().replace("bad shard", "bad disk!", 1))
+    shown = json.loads(run_ledger("show", "ERR-2026-11-20-002", "--json", cwd=checked_repo).stdout)
+    assert shown["description"] == "bad disk!"
+    (checked_repo / ".git" / "ledger-cache" / "outlines.pickle").write_bytes(b"\x80\x05junk")
+    again = run_ledger("show", "ERR-2026-11-20-002", "--json", cwd=checked_repo)
+    assert json.loads(again.stdout)["description"] == "bad disk!"
+    assert run_ledger("check", cwd=checked_repo).code == 0

@@ -28,15 +28,18 @@ SECTIONS = {"active errors": "active", "resolved errors": "resolved", "schema": 
 class ErrorsFile(SummaryTable, BlockBreaks):
     """A parsed ERRORS.md; changes are collected as edits and applied by `render`."""
 
-    def __init__(self, path: str, text: str, strict: bool = True) -> None:
-        """Parse `text`; a malformed block heading or a duplicate ID raises, or with `strict`
-        off is recorded in `problems` (for `ledger check`) and the block is skipped."""
+    def __init__(
+        self, path: str, text: str, strict: bool = True, outline: Outline | None = None
+    ) -> None:
+        """Parse `text` (`outline`: its outline, when already known); a malformed block heading
+        or a duplicate ID raises, or with `strict` off is recorded in `problems` (for `ledger
+        check`) and the block is skipped."""
         self.path = path
         self.text = text
         self.strict = strict
         self.problems: list[ParseError] = []
         self.newline = splice.newline_of(text)
-        self.outline: Outline = scan(text, levels=3)
+        self.outline: Outline = outline if outline is not None else scan(text, levels=3)
         self.sections: dict[str, Section] = {}
         self.blocks: dict[str, BlockRef] = {}
         self.order: dict[str, list[str]] = {"active": [], "resolved": []}

@@ -18,7 +18,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from ledger_tool.exceptions import LedgerError, ParseError
-from ledger_tool.files import errors_table, store
+from ledger_tool.files import errors_table, outlines, store
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.files.tasks_md import TasksFile
@@ -50,7 +50,7 @@ class Ledger:
             )
         on_disk = store.read_text(path, ws.display("errors")) if path.is_file() else ""
         text = on_disk if errors_text is None else errors_text
-        self.errors = ErrorsFile(ws.display("errors"), text, strict)
+        self.errors = ErrorsFile(ws.display("errors"), text, strict, outlines.outline(ws, text, 3))
         self._errors_on_disk = on_disk
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
