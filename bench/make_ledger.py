@@ -52,6 +52,7 @@ from ledger_tool.markdown.textcodec import encode
 from ledger_tool.model import history
 from ledger_tool.model.history import Event
 from ledger_tool.model.timefmt import format_duration, format_time, zone
+from ledger_tool.model.vocabulary import Severity
 
 END = datetime(2026, 11, 20, 12, 0)  # "now" of the generated ledger (naive: the configured zone)
 SPAN = timedelta(days=730)
@@ -534,7 +535,7 @@ class Writer:
             "Task ID": f"TASK-{spec.id}",
             "Title": wording.task_title(spec.description),
             "Status": "IN_PROGRESS",
-            "Priority": wording.PRIORITY[spec.severity],
+            "Priority": wording.PRIORITY[Severity(spec.severity)],
             "Error ID": spec.id,
             "Impact": encode(spec.impact),
         }

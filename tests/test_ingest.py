@@ -322,3 +322,17 @@ def test_a_progress_bar_shows_on_a_terminal_only(ledger_repo: Path, tmp_path: Pa
     )
     assert plain.returncode == 0 and plain.stderr == b""
     assert b"oom_training" in plain.stdout
+
+
+def test_a_traceback_behind_a_long_progress_bar_is_read(
+    ledger_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
+) -> None:
+    bar = "".join(f"\rLoading shards: {i:3d}%|{'#' * (i // 10):10s}| {i}/100" for i in range(100))
+    tail = OOM.read_text().split("Traceback (most recent call last):\n", 1)[1]
+    for glue in ("\r", ""):  # after a redraw, or printed straight behind the bar
+        log = tmp_path / f"bar{len(glue)}.log"
+        log.write_text(bar * 20 + glue + "Traceback (most recent call last):\n" + tail)
+        answer = _ingest(run_ledger, ledger_repo, str(log), "--dry-run")
+        traceback = answer["traceback"]
+        assert traceback["exception_type"] == "torch.OutOfMemoryError", glue  # type: ignore[index]
+        assert len(traceback["frames"]) == 9  # type: ignore[index]

@@ -64,11 +64,18 @@ class Record:
 
 
 def clean(raw: bytes) -> str:
-    """The visible text of one line's bytes (without its `\\n`)."""
+    """The visible text of one line's bytes (without its `\\n`): for a line a progress bar
+    redrew with `\\r`, its last redraw (found before the line is cut to `MAX_LINE`, so that a
+    traceback printed behind a long bar is still seen)."""
+    if b"\r" in raw:
+        end = len(raw)
+        while True:  # the last redraw that shows something
+            cut = raw.rfind(b"\r", 0, end)
+            if cut < 0 or raw[cut + 1 : end].strip():
+                raw = raw[cut + 1 : end]
+                break
+            end = cut
     text = raw[: MAX_LINE * 2].decode("utf-8", "replace")
-    if "\r" in text:
-        parts = [p for p in text.split("\r") if p.strip()]
-        text = parts[-1] if parts else ""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     text = _CONTROL.sub("", text)

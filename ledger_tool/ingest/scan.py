@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledger_tool.ingest import tracebacks
-from ledger_tool.ingest.lines import clean, record, split_prefix
+from ledger_tool.ingest.lines import MAX_LINE, clean, record, split_prefix
 from ledger_tool.ingest.tracebacks import GROUP_HEADER, HEADER, Exc, Line
 
 # Candidate lines: the words a failure is told with.  Uppercase-first alternatives in one pattern,
@@ -39,6 +39,7 @@ _SERVING = (
     b"serving on",
 )
 
+_HEADER = HEADER.encode()
 MAX_TRACEBACK_LINES = 5000  # lines of one traceback kept (a deeper one keeps its first ones)
 MAX_MESSAGE_LINES = 80  # lines after an exception's `Type: message` line read as its message
 RAW_HEAD, RAW_TAIL = 40, 160  # lines of a long traceback kept for the ledger and --json
@@ -294,6 +295,8 @@ class Scanner:
         number = self._number(buf, start)
         stream, text = split_prefix(clean(buf[start:end]))
         opens = _opens(text)
+        if not opens and end - start > MAX_LINE and buf[start:end].rstrip().endswith(_HEADER):
+            opens, text = "traceback", HEADER  # glued behind a long progress bar, past MAX_LINE
         if opens:
             self._start(buf, start, number, stream, text, opens)
             return self._slow(buf, end + 1)
