@@ -139,7 +139,9 @@ class Analyst:
     def __init__(self, extra: tuple[Rule, ...] = ()) -> None:
         self.extra = extra
         self.groups: dict[str, Group] = {}
+        # judgements of line findings, by their shape (digits alike) and by their masked text
         self._lines: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
+        self._masked: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
         self.dropped = 0
         self.recent: deque[Judged] = deque(maxlen=_RECENT)
         self.final: Judged | None = None
@@ -198,10 +200,16 @@ class Analyst:
                 finding.serving,
             )
             known = self._lines.get(key)
-            if known is None:
+            if known is None:  # then by the masked message: lines that differ in hex and paths
+                masked = mask(text)
+                again = (masked, *key[1:])
+                known = self._masked.get(again)
+                if known is None:
+                    known = self._masked[again] = self._judge(finding, masked)
                 if len(self._lines) >= MAX_GROUPS:
                     self._lines.clear()
-                known = self._lines[key] = self._judge(finding, mask(finding.text))
+                    self._masked.clear()
+                self._lines[key] = known
             return Judged(finding, *known)
         return Judged(finding, *self._judge(finding, None))
 
