@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledger_tool.ingest import rules
+from ledger_tool.ingest.findings import Finding
 from ledger_tool.ingest.fingerprint import fingerprint, mask
 from ledger_tool.ingest.rules import Category, Rule
-from ledger_tool.ingest.scan import Finding, Scanner
+from ledger_tool.ingest.scan import Scanner
 from ledger_tool.ingest.stream import Log
 
 MAX_GROUPS = 10_000  # distinct failures kept; more are counted as `dropped`

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from ledger_tool.ingest import tracebacks
+from ledger_tool.ingest.collect import Collector, starts
+from ledger_tool.ingest.findings import Finding, status_in
 from ledger_tool.ingest.lines import MAX_LINE, clean, record, split_prefix
-from ledger_tool.ingest.tracebacks import GROUP_HEADER, HEADER, Exc, Line
+from ledger_tool.ingest.tracebacks import HEADER
 
 # Candidate lines: the words a failure is told with.  Uppercase-first alternatives in one pattern,
 # the lowercase ones as plain finds (a lowercase first letter would make the pattern try everywhere).
@@ -40,198 +40,7 @@ _SERVING = (
 )
 
 _HEADER = HEADER.encode()
-MAX_TRACEBACK_LINES = 5000  # lines of one traceback kept (a deeper one keeps its first ones)
-MAX_MESSAGE_LINES = 80  # lines after an exception's `Type: message` line read as its message
-RAW_HEAD, RAW_TAIL = 40, 160  # lines of a long traceback kept for the ledger and --json
 _BACK_LINES = 40  # lines looked back from a traceback for the time and phase it happened at
-
-_STATUS = re.compile(
-    r"exit(?:ed|ing)?(?: with)?(?: exit)? (?:code|status)[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
-    r"|exitcode[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
-    r"|return code[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
-    r"|non-zero exit status (\d{1,3})(?!\d)"
-    r"|\] error (\d{1,3})(?!\d)"
-)
-
-
-def status_in(text: str) -> int | None:
-    """The exit status a line states (`exit code 137`, `exitcode: -9`, make's `Error 127`)."""
-    if "xit" not in text and "return code" not in text and "] Error" not in text:
-        return None
-    lowered = text.lower()
-    match = _STATUS.search(lowered)
-    if match is None or "stdout" in lowered[match.end() :] or "stderr" in lowered[match.end() :]:
-        return None  # none, or a runtime's hook's status quoted before its output
-    return int(next(g for g in match.groups() if g is not None))
-
-
-@dataclass
-class Finding:
-    """One thing the log says went wrong: a traceback, a faulthandler dump, or a line."""
-
-    kind: str  # "traceback", "fault" or "line"
-    line: int  # the line that states it: an exception's `Type: message` line, or the line itself
-    level: str  # "error", "warning" or "" (no level printed)
-    text: str  # what it says, as one line: `Type: message`, or the line's message
-    time: datetime | None
-    phase: str  # the phase its log record names (seed 001's `[PHASE]`), or ""
-    chain: list[Exc] = field(default_factory=list)  # a traceback's links, cause first
-    raw: str = ""  # the printed lines of a traceback (a long one cut in the middle)
-    status: int | None = None  # an exit status it states
-    trained: bool = False  # training steps were logged before it
-    serving: bool = False  # a server started before it (and no training did)
-
-    @property
-    def final(self) -> Exc | None:
-        return self.chain[-1] if self.chain else None
-
-
-class _Collector:
-    """The lines of one process's traceback, read until it ends."""
-
-    def __init__(
-        self, first: Line, fault: bool, context: tuple[datetime | None, str, bool, bool]
-    ) -> None:
-        self.lines: list[Line] = [first]
-        self.context = context
-        self.fault = fault
-        group = first[1].strip().endswith(GROUP_HEADER)
-        self.state = "fault" if fault else ("group" if group else "frames")
-        self.pending: list[Line] = []  # blank lines that may lead to a chained traceback
-        self.message_lines = 0
-        self.quoted = False
-        self.idle = 0  # lines of other processes since its last one
-
-    def _keep(self, line: Line) -> None:
-        if len(self.lines) < MAX_TRACEBACK_LINES:
-            self.lines.append(line)
-
-    def accept(self, line: Line) -> bool:
-        """Take `line` if it continues this traceback; False ends it (the line is not its)."""
-        text = line[1]
-        bare = text.strip()
-        state = self.state
-        if state == "fault":
-            if not bare or bare.startswith(("File ", "Thread 0x", "Current thread", "<no Python")):
-                self._keep(line)
-                return True
-            if bare.startswith(("Extension modules:", "Python runtime state")):
-                self._keep(line)
-                return True
-            return False
-        if state in ("frames", "group"):
-            if state == "group" and bare[:1] in ("|", "+"):
-                self._keep(line)
-                return True
-            if state == "frames" and text[:1] in (" ", "\t") and bare:
-                self._keep(line)
-                return True
-            if not bare:
-                self.pending.append(line)
-                self.state = "blank"
-                return True
-            if state == "group":
-                return self._after_message(line)
-            if tracebacks.is_exception_line(text):
-                self._keep(line)
-                self.state, self.message_lines = "message", 0
-                return True
-            # another writer's line amid the frames (stdout and stderr in one log): a record
-            # means the log went on without the exception line; a plain print is skipped
-            return not _is_record(text)
-        if state == "message":
-            if bare == '"""':
-                self.quoted = not self.quoted
-            elif not self.quoted:
-                if not bare:
-                    self.pending.append(line)
-                    self.state = "blank"
-                    return True
-                if bare.endswith((HEADER, GROUP_HEADER)) or _is_record(text):
-                    return False
-            self.message_lines += 1
-            if self.message_lines > MAX_MESSAGE_LINES:
-                return False
-            self._keep(line)
-            return True
-        if state == "blank":
-            return self._after_message(line)
-        # state == "separator": blank lines, then the next link's header
-        if not bare:
-            return True
-        if bare.endswith(HEADER) or bare.endswith(GROUP_HEADER):
-            self._keep(line)
-            self.state = "group" if bare.endswith(GROUP_HEADER) else "frames"
-            return True
-        return False
-
-    def _after_message(self, line: Line) -> bool:
-        bare = line[1].strip()
-        if not bare:
-            self.pending.append(line)
-            self.state = "blank"
-            return True
-        if tracebacks.is_separator(bare):
-            self.pending.clear()
-            self._keep(line)
-            self.state = "separator"
-            return True
-        self.pending.clear()
-        return False
-
-    def finding(self) -> Finding:
-        if self.fault:
-            exc = tracebacks.parse_fault(self.lines)
-            chain = [exc]
-            text = f"Fatal Python error: {exc.message}"
-            level = "error"
-        else:
-            chain = tracebacks.parse(self.lines)
-            exc = chain[-1] if chain else Exc()
-            text = f"{exc.type}: {exc.first_line}".rstrip(": ") if exc.type else ""
-            level = "error"
-        status = None
-        for link in chain:
-            for msg_line in link.message.split("\n")[:MAX_MESSAGE_LINES]:
-                status = status_in(msg_line) if status is None else status
-        texts = [t for _, t in self.lines]
-        if len(texts) > RAW_HEAD + RAW_TAIL:
-            cut = len(texts) - RAW_HEAD - RAW_TAIL
-            texts = [*texts[:RAW_HEAD], f"[... {cut} lines not kept ...]", *texts[-RAW_TAIL:]]
-        time, phase, trained, serving = self.context
-        return Finding(
-            "fault" if self.fault else "traceback",
-            exc.line or self.lines[-1][0],
-            level,
-            text,
-            time,
-            phase,
-            chain,
-            "\n".join(texts),
-            status,
-            trained,
-            serving,
-        )
-
-
-def _is_record(text: str) -> bool:
-    """A line that is a log record of its own (then a message above it has ended)."""
-    head = text[:1]
-    if not (head == "[" or head.isdigit() or head == "{" or head.isupper()):
-        return False
-    rec = record(text)
-    return rec.time is not None or (rec.level != "" and rec.message != text)
-
-
-def _opens(text: str) -> str:
-    """ "traceback" or "fault" when `text` (prefix removed) starts one, else ""."""
-    if "Traceback (most recent call last):" in text and text.rstrip().endswith(
-        (HEADER, GROUP_HEADER)
-    ):
-        return "traceback"
-    if text.startswith("Fatal Python error:"):
-        return "fault"
-    return ""
 
 
 class Scanner:
@@ -242,7 +51,7 @@ class Scanner:
         self.found = found
         self.lines = 0  # lines before the current chunk
         self.year: int | None = None  # of the last full date read (for glog's yearless times)
-        self._open: dict[str, _Collector] = {}
+        self._open: dict[str, Collector] = {}
         self._counted = 0  # offset in the chunk up to which `_count` has counted
         self._count = 0  # line number (0-based) at `_counted`
         self._trained: int | None = None  # offset in this chunk from which training had started
@@ -294,7 +103,7 @@ class Scanner:
         """Read the candidate line at `start`; return where reading goes on."""
         number = self._number(buf, start)
         stream, text = split_prefix(clean(buf[start:end]))
-        opens = _opens(text)
+        opens = starts(text)
         if not opens and end - start > MAX_LINE and buf[start:end].rstrip().endswith(_HEADER):
             opens, text = "traceback", HEADER  # glued behind a long progress bar, past MAX_LINE
         if opens:
@@ -314,7 +123,7 @@ class Scanner:
                 text = text[at:]
         time, phase = self._context(buf, start)
         context = (time, phase, *self._after(start))
-        self._open[stream] = _Collector((number, text), kind == "fault", context)
+        self._open[stream] = Collector((number, text), kind == "fault", context)
 
     def _slow(self, buf: bytes, pos: int) -> int:
         """Read line by line from `pos` while a traceback is open; return where that stopped."""
@@ -330,7 +139,7 @@ class Scanner:
             else:
                 if collector is not None:
                     self.found(self._open.pop(stream).finding())
-                opens = _opens(text)
+                opens = starts(text)
                 if opens:
                     self._start(buf, pos, number, stream, text, opens)
                 elif _has_hit(buf[pos:end]):

@@ -1,0 +1,50 @@
+"""What the scanner reports: a `Finding` (a traceback, a faulthandler dump, or a line), and the
+exit status a line states."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ledger_tool.ingest.tracebacks import Exc
+
+_STATUS = re.compile(
+    r"exit(?:ed|ing)?(?: with)?(?: exit)? (?:code|status)[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
+    r"|exitcode[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
+    r"|return code[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
+    r"|non-zero exit status (\d{1,3})(?!\d)"
+    r"|\] error (\d{1,3})(?!\d)"
+)
+
+
+def status_in(text: str) -> int | None:
+    """The exit status a line states (`exit code 137`, `exitcode: -9`, make's `Error 127`)."""
+    if "xit" not in text and "return code" not in text and "] Error" not in text:
+        return None
+    lowered = text.lower()
+    match = _STATUS.search(lowered)
+    if match is None or "stdout" in lowered[match.end() :] or "stderr" in lowered[match.end() :]:
+        return None  # none, or a runtime's hook's status quoted before its output
+    return int(next(g for g in match.groups() if g is not None))
+
+
+@dataclass
+class Finding:
+    """One thing the log says went wrong: a traceback, a faulthandler dump, or a line."""
+
+    kind: str  # "traceback", "fault" or "line"
+    line: int  # the line that states it: an exception's `Type: message` line, or the line itself
+    level: str  # "error", "warning" or "" (no level printed)
+    text: str  # what it says, as one line: `Type: message`, or the line's message
+    time: datetime | None
+    phase: str  # the phase its log record names (seed 001's `[PHASE]`), or ""
+    chain: list[Exc] = field(default_factory=list)  # a traceback's links, cause first
+    raw: str = ""  # the printed lines of a traceback (a long one cut in the middle)
+    status: int | None = None  # an exit status it states
+    trained: bool = False  # training steps were logged before it
+    serving: bool = False  # a server started before it (and no training did)
+
+    @property
+    def final(self) -> Exc | None:
+        return self.chain[-1] if self.chain else None
