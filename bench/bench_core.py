@@ -344,6 +344,7 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
 
 
 PEER_SECONDS = 600.0  # a peer slower than this on one file is reported as not finishing
+_PEER_TIMES: dict[str, tuple[int, float]] = {}  # each peer's last (entries, seconds)
 
 
 def bench_peers(bench: Bench, root: Path, n: int) -> list[Result]:
@@ -356,6 +357,11 @@ def bench_peers(bench: Bench, root: Path, n: int) -> list[Result]:
     }
     results = []
     for label, command in peers.items():
+        before = _PEER_TIMES.get(label)
+        if before is not None and before[1] * n / before[0] > PEER_SECONDS:
+            print(f"  {label:<38} {n:>7}  skipped: {before[1]:.0f} s at {before[0]:,} entries "
+                  f"makes more than {PEER_SECONDS:.0f} s here", flush=True)  # fmt: skip
+            continue
         if shutil.which(command[0]) is None or (
             command[1:3] == ["-m", "mdformat"]
             and subprocess.run(
@@ -373,6 +379,7 @@ def bench_peers(bench: Bench, root: Path, n: int) -> list[Result]:
             print(f"  {label:<38} {n:>7}  did not finish in {PEER_SECONDS:.0f} s", flush=True)
             continue
         elapsed = time.perf_counter() - began
+        _PEER_TIMES[label] = (n, elapsed)
         results.append(Result(label, n, [elapsed], None))
         print(f"  {label:<38} {n:>7}  1 run  {elapsed * 1000:,.0f} ms", flush=True)
     return results

@@ -37,7 +37,9 @@ def test_a_crash_log_opens_an_entry_with_its_traceback_journal_and_task(
     assert _ledger_actions(answer) == [("opened", "ERR-2025-12-10-001")]
     shown = json.loads(run_ledger("show", "ERR-2025-12-10-001", "--json", cwd=ledger_repo).stdout)
     assert shown["severity"] == "P1" and shown["area"] == "training"
-    assert shown["description"].startswith("GPU out of memory in training: torch.OutOfMemoryError")
+    assert shown["description"].startswith(
+        "GPU out of memory in training: torch.OutOfMemoryError: CUDA out of memory."
+    )
     assert shown["first_seen"].startswith("2025-12-10T03:43")
     assert shown["fingerprint"] == answer["analysis"]["fingerprint"]  # type: ignore[index]
     assert "job sft-7 failed" in shown["fields"]["Impact"]

@@ -177,7 +177,9 @@ def _joined(old: str, tag: str) -> str:
 
 
 def _description(title: str, group: Group) -> str:
-    said = f"{group.exc_type}: {group.message}" if group.exc_type else group.message
+    said = group.message  # a traceback's says its type already: `Type: message`
+    if group.exc_type and not said.startswith(group.exc_type):
+        said = f"{group.exc_type}: {said}"
     said = said.split("\n", 1)[0].strip()
     if len(said) > 160:
         said = said[:157].rstrip() + "..."
