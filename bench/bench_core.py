@@ -58,6 +58,7 @@ TARGETS: dict[str, float] = {
     "ledger check": 2.0,
     "ledger check (no cache)": 4.0,
     "ledger check --staged (ledger staged)": 2.5,
+    "ledger check --staged (new change)": 2.5,
     'ledger open P0 inference "bench"': 3.0,
     "ledger seen ID": 3.0,
     "ledger resolve ID --commit HEAD": 3.0,
@@ -303,20 +304,28 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
     def check_clean(out: str) -> None:
         _expect(out == "", f"check found problems in the generated ledger {where}:\n{out[:2000]}")
 
-    def stage_a_sighting() -> None:
-        bench.reset(root)
-        bench.run(root, ["seen", active_id, "--at", SEEN_AT])
-        subprocess.run(["git", "add", "ERRORS.md"], cwd=root, env=bench.env, check=True)
-
     def unstage() -> None:
         subprocess.run(["git", "reset", "-q"], cwd=root, env=bench.env, check=True)
         bench.reset(root)
+
+    sightings = iter(range(1, 10**6))
+
+    def stage_a_sighting(at: str = SEEN_AT) -> None:
+        unstage()  # the index too: else each sighting lands on the one staged before
+        bench.run(root, ["seen", active_id, "--at", at])
+        subprocess.run(["git", "add", "ERRORS.md"], cwd=root, env=bench.env, check=True)
+
+    def stage_a_new_sighting() -> None:  # a change no run has checked yet: the usual hook run
+        minutes = next(sightings)
+        stage_a_sighting(f"2026-11-21 {10 + minutes // 60 % 12:02d}:{minutes % 60:02d}")
 
     checks = [
         bench.measure("ledger check (no cache)", root, ["check"], n, check_clean, before=clear_cache),
         bench.measure("ledger check", root, ["check"], n, check_clean),
         bench.measure("ledger check --staged (ledger staged)", root, ["check", "--staged"], n,
                       check_clean, before=stage_a_sighting),
+        bench.measure("ledger check --staged (new change)", root, ["check", "--staged"], n,
+                      check_clean, before=stage_a_new_sighting),
     ]  # fmt: skip
     unstage()
     return [
