@@ -59,6 +59,24 @@ def test_second_open_same_day_takes_next_number(
     ]
 
 
+def test_a_number_a_person_recorded_in_the_journal_or_tasks_is_not_taken(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """IDs a journal entry or a task claims (either spelling) are skipped; a mere mention is not
+    a claim."""
+    with (ledger_repo / "JOURNAL.md").open("a") as journal:
+        journal.write(
+            "\n## 2026-11-20 08:00\n\n### Critical Error Investigation |ERROR:ERR-2026-11-20-005|\n"
+            "A note that mentions ERR-2026-11-20-009 claims nothing.\n"
+        )
+    with (ledger_repo / "TASKS.md").open("a") as tasks:
+        tasks.write("\n**Task ID**: TASK-ERR-20261120-007\n")
+    opened = run_ledger(
+        "open", "P1", "data", "bad shard", "--at", "2026-11-20 09:00", cwd=ledger_repo
+    )
+    assert opened.stdout.strip() == "ERR-2026-11-20-008"
+
+
 def test_id_allocation_skips_numbers_taken_on_other_branches(
     ledger_repo: Path, run_ledger: LedgerRunner
 ) -> None:

@@ -36,8 +36,24 @@ def numbers_named(ledger: Ledger, day: str) -> set[int]:
     )
     journals = [ledger.journal.text]  # an entry is archived in its month or later
     journals += [store.read_text(p, str(p)) for p in ledger.ws.archive_files() if p.stem >= day[:7]]
-    found = {n for text in journals for n in in_journal.findall(text)}
-    return {int(n) for n in found | set(in_tasks.findall(ledger.tasks.text))}
+    spellings = (f"ERR-{day}-", f"ERR-{day.replace('-', '')}-")
+    found = {n for text in journals for n in _on_lines(text, spellings, in_journal)}
+    return {int(n) for n in found | _on_lines(ledger.tasks.text, spellings, in_tasks)}
+
+
+def _on_lines(text: str, spellings: tuple[str, ...], pattern: re.Pattern[str]) -> set[str]:
+    """What `pattern` finds on the lines that hold one of `spellings` (a day's IDs are few:
+    finding them first spares running the pattern over a big file)."""
+    found: set[str] = set()
+    for spelled in spellings:
+        at = text.find(spelled)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            found.update(pattern.findall(text, start, end))
+            at = text.find(spelled, end)
+    return found
 
 
 def _numbers_used(text: str, day: str) -> set[int]:
