@@ -10,7 +10,6 @@ import click
 from click.core import ParameterSource
 
 from ledger_tool.cli._common import (
-    AT_HELP,
     change,
     lazy_git_facts,
     print_json,
@@ -45,7 +44,11 @@ _REV_HELP = (
 @click.option(
     "--area", default="", help="The affected area of new entries (default: the category's)."
 )
-@click.option("--at", help="When a log that prints no times happened. " + AT_HELP)
+@click.option(
+    "--at",
+    help="When a log that prints no times happened (ISO 8601, e.g. '2026-11-20 09:15' or "
+    "'2026-11-20T09:15+01:00'); default now.",
+)
 @click.option("--dry-run", is_flag=True, help="Say what would change; change no file.")
 @click.option("--json", "as_json", is_flag=True, help="Print seed 001's ErrorResponse per log.")
 def ingest(
