@@ -27,8 +27,8 @@ MAX_GROUPS = 10_000  # distinct failures kept; more are counted as `dropped`
 _RECENT = 400  # the last findings kept for deciding (with a traceback's lines each)
 _LOOK_BACK = 50  # findings a wrapper looks back for the failure it reports
 _LOOK_BACK_LINES = 300  # and lines
-_DIGITS = str.maketrans("0123456789", "1111111111")
-_DIGITS_BUT_ZERO = str.maketrans("23456789", "11111111")
+_DIGITS = bytes.maketrans(b"0123456789", b"1111111111")
+_DIGITS_BUT_ZERO = bytes.maketrans(b"23456789", b"11111111")
 _ECHO_LINES = 30  # a line this close below a traceback of its category only repeats it
 
 _WORD = re.compile(r"[a-z]+")
@@ -191,7 +191,8 @@ class Analyst:
             # prefix: lines that differ only in their numbers share one.
             text = finding.text
             hexed = "0x" in text or "0X" in text
-            shape = text.translate(_DIGITS_BUT_ZERO if hexed else _DIGITS)
+            table = _DIGITS_BUT_ZERO if hexed else _DIGITS
+            shape = text.encode("utf-8", "surrogatepass").translate(table)
             key = (
                 shape,
                 finding.level,

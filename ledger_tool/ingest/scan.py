@@ -82,6 +82,7 @@ class Scanner:
     # -- the chunk -------------------------------------------------------------------------
     def feed(self, buf: bytes) -> None:
         self._counted, self._count = 0, 0
+        self._stamped = _NOT_STAMPED  # offsets are the chunk's
         self._marks(buf)
         pos = self._slow(buf, 0) if self._open else 0
         ahead = [-2] * (1 + len(_LOWER))
@@ -158,6 +159,7 @@ class Scanner:
         rec = record(text, self.year)
         if rec.time is not None:
             self.year = rec.time.year
+            self._stamped = (start, rec.time, rec.phase)
         status = status_in(text)
         level = rec.level
         if level == "info" and status is None:
@@ -179,19 +181,27 @@ class Scanner:
         """The time and phase of the nearest record at or above `start` (a traceback's own
         lines carry neither)."""
         end = start
+        known_at, known_time, known_phase = self._stamped
         for _ in range(_BACK_LINES):
             if end <= 0:
                 break
             begin = buf.rfind(b"\n", 0, end - 1) + 1
+            if begin == known_at:  # a line read before, and none between with a time
+                return known_time, known_phase
             _, text = split_prefix(clean(buf[begin : max(begin, end - 1)]))
             head = text[:1]
             if head == "[" or head.isdigit() or head == "{" or head.isupper():
                 rec = record(text, self.year)
                 if rec.time is not None:
                     self.year = rec.time.year
+                    self._stamped = (begin, rec.time, rec.phase)
                     return rec.time, rec.phase
             end = begin
         return None, ""
+
+
+# (offset of the last line read whose record had a time, that time, its phase), in this chunk
+_NOT_STAMPED: tuple[int, datetime | None, str] = (-2, None, "")
 
 
 def _next_hit(buf: bytes, at: int, ahead: list[int]) -> int:
