@@ -338,3 +338,42 @@ def test_a_traceback_behind_a_long_progress_bar_is_read(
         traceback = answer["traceback"]
         assert traceback["exception_type"] == "torch.OutOfMemoryError", glue  # type: ignore[index]
         assert len(traceback["frames"]) == 9  # type: ignore[index]
+
+
+def test_a_log_that_ends_well_records_nothing(
+    ledger_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
+) -> None:
+    log = tmp_path / "ok.log"
+    log.write_text(
+        "[2025-12-10 03:58:21] [hub] [ERROR] [SFT] Connection refused while uploading; retrying\n"
+        "[2025-12-10 03:59:00] [__main__] [INFO] [SFT] Training completed\n"
+        "Process finished with exit code 0\n"
+    )
+    answer = _ingest(run_ledger, ledger_repo, str(log), "--dry-run")
+    assert answer["status"] == "completed" and answer["ledger"] == []
+
+
+def test_nested_groups_never_raised_and_a_kill_after_a_cut_traceback(
+    ledger_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "raise ExceptionGroup('outer', [ValueError('a'), ExceptionGroup('mid', [TypeError('b'), "
+        "ExceptionGroup('inner', [KeyError('c'), RuntimeError('CUDA error: an illegal memory "
+        "access was encountered')])])])"
+    )
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    log = tmp_path / "groups.log"
+    log.write_text(printed.stderr)
+    answer = _ingest(run_ledger, ledger_repo, str(log), "--dry-run", "--at", "2026-11-20 10:00")
+    assert len(answer["traceback"]["group_members"]) == 4  # type: ignore[index]
+    assert answer["analysis"]["error_type"] == "cuda_error"  # type: ignore[index]
+    cut = tmp_path / "cut.log"
+    cut.write_text(
+        'Traceback (most recent call last):\n  File "/w/t.py", line 1, in <module>\n    main()\n'
+        "/bin/sh: line 1:  4242 Segmentation fault      (core dumped) python t.py\n"
+    )
+    answer = _ingest(run_ledger, ledger_repo, str(cut), "--dry-run", "--at", "2026-11-20 10:00")
+    assert answer["analysis"]["error_type"] == "signal"  # type: ignore[index]

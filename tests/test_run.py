@@ -109,3 +109,36 @@ def test_a_command_that_does_not_exist_exits_127(ledger_repo: Path) -> None:
     assert done.returncode == 127
     assert "no-such-trainer: command not found" in done.stderr
     assert "opened ERR-" in done.stderr
+
+
+def test_a_job_killed_with_sigkill_kills_ledger_run_with_it(ledger_repo: Path) -> None:
+    done = ledger_process(
+        "run", "--job-id", "k", "--", "sh", "-c", "echo hi; kill -9 $$", cwd=ledger_repo
+    )
+    assert done.returncode == -signal.SIGKILL
+    assert "k was killed by SIGKILL (exit status 137); opened ERR-" in done.stderr
+
+
+def test_two_jobs_that_fail_alike_are_two_sightings(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    for job in ("a1", "a2"):
+        done = ledger_process("run", "--job-id", job, "--", "no-such-trainer", cwd=ledger_repo)
+        assert done.returncode == 127
+    [entry] = _entries(run_ledger, ledger_repo)
+    assert entry["occurrences"] == 2
+
+
+def test_the_copy_never_overwrites_the_ledger_and_stdin_may_be_closed(ledger_repo: Path) -> None:
+    before = (ledger_repo / "ERRORS.md").read_bytes()
+    refused = ledger_process(
+        "run", "--log", "ERRORS.md", "--", "sh", "-c", "exit 1", cwd=ledger_repo
+    )
+    assert refused.returncode == 1 and "would overwrite the ledger's own files" in refused.stderr
+    assert (ledger_repo / "ERRORS.md").read_bytes() == before
+    closed = subprocess.run(
+        [PYTHON, "-m", "ledger_tool", "run", "--", "sh", "-c", "exit 5"],
+        cwd=ledger_repo, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=os.environ,
+        close_fds=True,
+    )  # fmt: skip
+    assert closed.returncode == 5 and "Traceback" not in closed.stderr

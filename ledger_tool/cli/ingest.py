@@ -97,7 +97,7 @@ def read_log(ws: Workspace, path: str, job_id: str | None, exit_code: int | None
     from ledger_tool.ingest.stream import open_log
 
     extra = configured(list(ws.config.ingest_rules) or None, ws.config.source)
-    log = open_log(path, sys.stdin.buffer)
+    log = open_log(path, sys.stdin.buffer if path == "-" and sys.stdin is not None else None)
     try:
         if log.size is not None and log.size >= PROGRESS_BYTES and sys.stderr.isatty():
             with click.progressbar(length=log.size, label=path, file=sys.stderr) as bar:
@@ -187,9 +187,11 @@ def _tell(reading: Reading, applied: list[Applied], dry_run: bool) -> None:
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-@click.option("--job-id", help="The job's name (default: run-YYYYMMDD-HHMMSS).")
+@click.option("--job-id", help="The job's name (default: run-YYYYMMDD-HHMMSS-PID).")
 @click.option(
-    "--log", "log_path", help="Where the copy of the output goes (default: logs/JOB-ID.log)."
+    "--log",
+    "log_path",
+    help="Where the copy of the output goes, replacing what is there (default: logs/JOB-ID.log).",
 )
 @click.option("--rev", default="HEAD", show_default=True, help=_REV_HELP)
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
@@ -202,26 +204,51 @@ def run(job_id: str | None, log_path: str | None, rev: str, command: tuple[str, 
     \b
         ledger run --job-id sft-42 -- python train.py --config configs/sft.yaml
     """
+    import os
+    from datetime import datetime
+
     from ledger_tool.ingest import runner
 
-    ws = workspace()
-    started = when(ws, None)
-    job = job_id or f"run-{started:%Y%m%d-%H%M%S}"
-    copy = Path(log_path) if log_path else ws.root / "logs" / f"{job}.log"
+    try:
+        ws: Workspace | None = workspace()
+    except LedgerError as exc:  # the job runs all the same; its crash cannot be recorded
+        say(f"ledger: warning: {exc}; the job runs, but its failure will not be recorded", err=True)
+        ws = None
+    started = datetime.now(ws.tz if ws is not None else None)
+    job = job_id or f"run-{started:%Y%m%d-%H%M%S}-{os.getpid()}"  # unique, even in one second
+    root = ws.root if ws is not None else Path.cwd()
+    copy = Path(log_path) if log_path else root / "logs" / f"{job}.log"
+    if ws is not None:
+        _refuse_ledger_file(ws, copy)
     status = runner.run(list(command), copy)
-    if status.code != 0:
+    if status.code != 0 and ws is not None:
         shown = _shown(ws, copy)
         try:
             reading = read_log(ws, str(copy), job, status.code)
             applied = record(ws, [reading], rev, False, None, "", False)[0]
             ids = ", ".join(f"{_VERBS[a.action][0]} {a.id}" for a in applied) or "nothing recorded"
             say(f"ledger: {job} {status.said}; {ids} (output kept in {shown})", err=True)
-        except LedgerError as exc:
+        except (
+            LedgerError,
+            OSError,
+        ) as exc:  # the job's status is still what ledger run exits with
             say(
                 f"ledger: {job} {status.said}; not ingested: {exc} (output kept in {shown})",
                 err=True,
             )
     runner.exit_like(status)
+
+
+def _refuse_ledger_file(ws: Workspace, copy: Path) -> None:
+    """The copy of a job's output must not overwrite the ledger or its settings."""
+    own = [ws.path(name) for name in ("errors", "journal", "tasks")]
+    own += [ws.root / ".ledger.toml", ws.root / "pyproject.toml"]
+    target = copy.resolve()
+    if any(target == p.resolve() for p in own) or ".git" in target.parts:
+        raise LedgerError(
+            f"--log {copy} would overwrite the ledger's own files; give the job's log its own "
+            "path, e.g. --log logs/JOB.log"
+        )
 
 
 def _shown(ws: Workspace, path: Path) -> str:

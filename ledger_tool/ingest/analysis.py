@@ -140,13 +140,17 @@ class Analyst:
     def __init__(self, extra: tuple[Rule, ...] = ()) -> None:
         self.extra = extra
         self.groups: dict[str, Group] = {}
-        # judgements of line findings, by their shape (digits alike) and by their masked text
+        # judgements of line findings by their shape (digits alike): exact while no rule's
+        # words hold a digit (a repository's `code 42`), else every line is judged
         self._lines: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
-        self._masked: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
+        self._shapes_exact = not any(
+            c.isdigit() for r in (*extra, *rules.RULES) for w in r.words for c in w
+        )
         self.dropped = 0
         self.recent: deque[Judged] = deque(maxlen=_RECENT)
         self.final: Judged | None = None
-        self.status: int | None = None
+        self.status: int | None = None  # the last exit status the log states, and its line
+        self.status_line = 0
         self.first_time: datetime | None = None
         self.last_time: datetime | None = None
 
@@ -156,12 +160,14 @@ class Analyst:
             if self.first_time is None:
                 self.first_time = finding.time
             self.last_time = finding.time
-        if finding.status is not None:
-            self.status = finding.status
+        if finding.status is not None and finding.line >= self.status_line:
+            self.status, self.status_line = finding.status, finding.line
         if finding.kind != "line" and (
             self.final is None or finding.line >= self.final.finding.line
         ):
             self.final = judged  # processes' tracebacks may end out of order
+        if finding.level != "warning":
+            self.recent.append(judged)  # a group not kept still takes part in deciding
         group = self.groups.get(judged.fingerprint)
         if group is None:
             if len(self.groups) >= MAX_GROUPS:
@@ -182,8 +188,6 @@ class Analyst:
         if finding.time is not None:
             group.first = group.first or finding.time
             group.last = finding.time
-        if finding.level != "warning":
-            self.recent.append(judged)
 
     def judge(self, finding: Finding) -> Judged:
         if finding.kind == "line":  # the many lines of an error-dense log: judged once per shape
@@ -201,16 +205,11 @@ class Analyst:
                 finding.trained,
                 finding.serving,
             )
-            known = self._lines.get(key)
-            if known is None:  # then by the masked message: lines that differ in hex and paths
-                masked = mask(text)
-                again = (masked, *key[1:])
-                known = self._masked.get(again)
-                if known is None:
-                    known = self._masked[again] = self._judge(finding, masked)
+            known = self._lines.get(key) if self._shapes_exact else None
+            if known is None:
+                known = self._judge(finding, mask(text))
                 if len(self._lines) >= MAX_GROUPS:
                     self._lines.clear()
-                    self._masked.clear()
                 self._lines[key] = known
             return Judged(finding, *known)
         return Judged(finding, *self._judge(finding, None))
@@ -246,6 +245,12 @@ class Analyst:
             said = f"the job exited with status {exit_code}"
             self.add(Finding("line", lines, "error", said, self.last_time, "", status=exit_code))
         decisive, confidence = self._decide()
+        ended_well = exit_code == 0 or (
+            exit_code is None and self.status == 0 and decisive is not None
+            and self.status_line > decisive.finding.line
+        )  # fmt: skip
+        if ended_well:  # the job says it ended well after it: what it printed did not end it
+            decisive, confidence = None, "high"
         groups = list(self.groups.values())
         ending = decisive
         if (
@@ -342,4 +347,4 @@ def analyse(
     for chunk in log.chunks(progress):
         scanner.feed(chunk)
     scanner.close()
-    return analyst.outcome(scanner.lines, exit_code)
+    return analyst.outcome(scanner.line_count, exit_code)

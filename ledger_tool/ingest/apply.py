@@ -42,7 +42,12 @@ class Reading:
 
     @property
     def tag(self) -> str:
-        return f"sha256:{self.digest[:16]}"
+        """How an entry records this log: the same job's same log is counted once, but two
+        jobs that failed with the same bytes (a command not found, a silent kill) twice."""
+        from hashlib import sha256
+
+        named = "\0".join((self.job_id, self.digest)).encode()
+        return f"sha256:{sha256(named).hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)

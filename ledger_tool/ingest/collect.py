@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ledger_tool.ingest import tracebacks
-from ledger_tool.ingest.findings import Finding, status_in
+from ledger_tool.ingest.findings import Finding, has_hit, status_in
 from ledger_tool.ingest.lines import record
 from ledger_tool.ingest.tracebacks import GROUP_HEADER, HEADER, Exc, Line
 
@@ -72,9 +72,10 @@ class Collector:
                 self._keep(line)
                 self.state, self.message_lines = "message", 0
                 return True
-            # another writer's line amid the frames (stdout and stderr in one log): a record
-            # means the log went on without the exception line; a plain print is skipped
-            return not is_record(text)
+            # another writer's line amid the frames (stdout and stderr in one log): a record,
+            # or a line that tells a failure (a shell's `Segmentation fault`), means the log
+            # went on without the exception line; a plain print is skipped
+            return not is_record(text) and not has_hit(text.encode("utf-8", "replace"))
         if state == "message":
             if bare == '"""':
                 self.quoted = not self.quoted

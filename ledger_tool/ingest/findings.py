@@ -9,6 +9,24 @@ from datetime import datetime
 
 from ledger_tool.ingest.tracebacks import Exc
 
+# Candidate lines: the words a failure is told with.  Uppercase-first alternatives in one pattern,
+# the lowercase ones as plain finds (a lowercase first letter would make the pattern try everywhere).
+UPPER_WORDS = re.compile(
+    rb"Traceback|ERROR|Exception|EXCEPTION|WARN|Warning|Killed|Segmentation|Aborted|FATAL|Fatal|"
+    rb"CRITICAL|CANCELLED|Watchdog|Timeout|Assertion|Permission|E[01]\d[0-3]\d [0-2]\d:|xit"
+)  # `xit` (exit, Exit, exitcode) is the one lowercase start: `x` is rare in logs
+LOWER_WORDS = (
+    b"rror",
+    b"not found",
+    b"denied",
+)  # error, Error, a C++ `what():`; `command not found`
+
+
+def has_hit(line: bytes) -> bool:
+    """Whether `line` holds a word a failure is told with."""
+    return UPPER_WORDS.search(line) is not None or any(word in line for word in LOWER_WORDS)
+
+
 _STATUS = re.compile(
     r"exit(?:ed|ing)?(?: with)?(?: exit)? (?:code|status)[ \t:=]{0,12}(-?\d{1,3})(?!\d)"
     r"|exitcode[ \t:=]{0,12}(-?\d{1,3})(?!\d)"

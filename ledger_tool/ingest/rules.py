@@ -302,7 +302,8 @@ RULES: tuple[Rule, ...] = (
         "config key",
         "ScannerError",
         "ParserError",
-        "jinja2.exceptions",
+        "TemplateSyntaxError",
+        "UndefinedError",
         "unknown key",
     ),
     _r(

@@ -38,6 +38,7 @@ class Status:
         return f"failed with exit status {self.code}" if self.code else "succeeded"
 
 
+_DRAIN_SECONDS = 2.0
 _MAX_PENDING = 1 << 20  # a line longer than this goes to the copy in pieces
 
 
@@ -60,23 +61,31 @@ def _pump(source: BinaryIO, target: int, copy: BinaryIO, lock: threading.Lock) -
         pending += data
         cut = pending.rfind(b"\n") + 1 if len(pending) < _MAX_PENDING else len(pending)
         if cut:
-            with lock:
-                copy.write(pending[:cut])
-                copy.flush()
+            _keep(copy, lock, pending[:cut])
             pending = pending[cut:]
     if pending:
-        with lock:
-            copy.write(pending)
-            copy.flush()
+        _keep(copy, lock, pending)
+
+
+def _keep(copy: BinaryIO, lock: threading.Lock, data: bytes) -> None:
+    with lock, contextlib.suppress(OSError, ValueError):  # closed: the job ended, a child goes on
+        copy.write(data)
+        copy.flush()
 
 
 def _from_terminal() -> bool:
     """True when this process is in the terminal's foreground group (a Ctrl-C reached the job
     directly)."""
-    try:
-        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
-    except (OSError, ValueError, AttributeError):
+    try:  # the controlling terminal, whatever stdin is
+        fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
         return False
+    try:
+        return os.tcgetpgrp(fd) == os.getpgrp()
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def run(command: list[str], copy_path: Path) -> Status:
@@ -117,8 +126,10 @@ def run(command: list[str], copy_path: Path) -> Status:
             for pump in pumps:
                 pump.start()
             returncode = child.wait()
-            for pump in pumps:
-                pump.join()
+            # what the job still had to say; a process it left running may keep its pipes
+            # open, so the pumps are not waited for longer than _DRAIN_SECONDS in all
+            pumps[0].join(_DRAIN_SECONDS)
+            pumps[1].join(0.01 if pumps[0].is_alive() else _DRAIN_SECONDS)
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
@@ -132,6 +143,7 @@ def exit_like(status: Status) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     if status.signal is not None:
-        signal.signal(status.signal, signal.SIG_DFL)
+        with contextlib.suppress(OSError, ValueError):  # SIGKILL and SIGSTOP keep theirs anyway
+            signal.signal(status.signal, signal.SIG_DFL)
         os.kill(os.getpid(), status.signal)
     raise SystemExit(status.code)

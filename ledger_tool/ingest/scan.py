@@ -16,17 +16,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ledger_tool.ingest.collect import Collector, starts
-from ledger_tool.ingest.findings import Finding, status_in
+from ledger_tool.ingest.findings import LOWER_WORDS, UPPER_WORDS, Finding, has_hit, status_in
 from ledger_tool.ingest.lines import MAX_LINE, clean, record, split_prefix
 from ledger_tool.ingest.tracebacks import HEADER
 
-# Candidate lines: the words a failure is told with.  Uppercase-first alternatives in one pattern,
-# the lowercase ones as plain finds (a lowercase first letter would make the pattern try everywhere).
-_UPPER = re.compile(
-    rb"Traceback|ERROR|Exception|EXCEPTION|WARN|Warning|Killed|Segmentation|Aborted|FATAL|Fatal|"
-    rb"CRITICAL|CANCELLED|Watchdog|Timeout|Assertion|Permission|E[01]\d[0-3]\d [0-2]\d:|xit"
-)  # `xit` (exit, Exit, exitcode) is the one lowercase start: `x` is rare in logs
-_LOWER = (b"rror", b"not found", b"denied")  # error, Error, a C++ `what():`; `command not found`
 _WARNING_ONLY = re.compile(r"(?i)warn")
 # Words that show training had started, or that the process is a server; looked for until found.
 _TRAINING = (b"loss=", b"'loss'", b"loss:", b"loss ", b"Loss", b"train_loss")
@@ -40,7 +33,7 @@ _SERVING = (
 )
 
 _HEADER = HEADER.encode()
-_BACK_LINES = 40  # lines looked back from a traceback for the time and phase it happened at
+_BACK_LINES = 2000  # lines looked back for the time and phase a finding happened at
 
 
 class Scanner:
@@ -54,6 +47,10 @@ class Scanner:
         self._open: dict[str, Collector] = {}
         self._counted = 0  # offset in the chunk up to which `_count` has counted
         self._count = 0  # line number (0-based) at `_counted`
+        # (offset of a line known to have a time, that time, its phase): the nearest time for
+        # the lines below it; offsets are the chunk's (-1: carried from the chunk before)
+        self._known: tuple[int, datetime | None, str] = (-1, None, "")
+        self._ends_line = True  # the log so far ends with a line end
         self._trained: int | None = None  # offset in this chunk from which training had started
         self._serving: int | None = None
 
@@ -82,18 +79,24 @@ class Scanner:
     # -- the chunk -------------------------------------------------------------------------
     def feed(self, buf: bytes) -> None:
         self._counted, self._count = 0, 0
-        self._stamped = _NOT_STAMPED  # offsets are the chunk's
         self._marks(buf)
         pos = self._slow(buf, 0) if self._open else 0
-        ahead = [-2] * (1 + len(_LOWER))
+        ahead = [-2] * (1 + len(LOWER_WORDS))
         while (hit := _next_hit(buf, pos, ahead)) >= 0:
             start = buf.rfind(b"\n", 0, hit) + 1
             end = buf.find(b"\n", hit)
             end = len(buf) if end < 0 else end
             pos = self._line(buf, start, end)
         self.lines += self._count + buf.count(b"\n", self._counted)
+        self._ends_line = buf.endswith(b"\n")
+        self._carry(buf)
         self._trained = -1 if self._trained is not None else None  # seen: from the start on
         self._serving = -1 if self._serving is not None else None
+
+    @property
+    def line_count(self) -> int:
+        """The log's lines, a last one without a line end included."""
+        return self.lines + (0 if self._ends_line else 1)
 
     def close(self) -> None:
         """The log ended: whatever traceback is still open ends here (a log cut short)."""
@@ -143,7 +146,7 @@ class Scanner:
                 opens = starts(text)
                 if opens:
                     self._start(buf, pos, number, stream, text, opens)
-                elif _has_hit(buf[pos:end]):
+                elif has_hit(buf[pos:end]):
                     self._plain(buf, pos, number, text)
                 for key, other in list(self._open.items()):
                     if key != stream:
@@ -159,7 +162,7 @@ class Scanner:
         rec = record(text, self.year)
         if rec.time is not None:
             self.year = rec.time.year
-            self._stamped = (start, rec.time, rec.phase)
+            self._known = (start, rec.time, rec.phase)
         status = status_in(text)
         level = rec.level
         if level == "info" and status is None:
@@ -178,30 +181,53 @@ class Scanner:
         )
 
     def _context(self, buf: bytes, start: int) -> tuple[datetime | None, str]:
-        """The time and phase of the nearest record at or above `start` (a traceback's own
-        lines carry neither)."""
+        """The time and phase of the nearest record above `start` (a traceback's own lines,
+        and many error lines, carry neither): looked for line by line, back to the nearest line
+        already known to have one (so each line is read once), to the chunk's start (then the
+        previous chunk's last one), or `_BACK_LINES` up (then the last time known, no phase)."""
+        known_at, known_time, known_phase = self._known
         end = start
-        known_at, known_time, known_phase = self._stamped
         for _ in range(_BACK_LINES):
-            if end <= 0:
-                break
-            begin = buf.rfind(b"\n", 0, end - 1) + 1
-            if begin == known_at:  # a line read before, and none between with a time
+            begin = buf.rfind(b"\n", 0, end - 1) + 1 if end > 0 else -1
+            if begin <= known_at:  # a line known before (or the chunk's start: what the last
+                self._known = (start, known_time, known_phase)  # chunk ended with), none between
                 return known_time, known_phase
-            _, text = split_prefix(clean(buf[begin : max(begin, end - 1)]))
-            head = text[:1]
-            if head == "[" or head.isdigit() or head == "{" or head.isupper():
-                rec = record(text, self.year)
-                if rec.time is not None:
-                    self.year = rec.time.year
-                    self._stamped = (begin, rec.time, rec.phase)
-                    return rec.time, rec.phase
+            found = self._stamp(buf, begin, end)
+            if found is not None:
+                self._known = (begin, *found)
+                return found
             end = begin
-        return None, ""
+        self._known = (start, known_time, "")  # none near: the lines up to here are read
+        return known_time, ""
+
+    def _stamp(self, buf: bytes, begin: int, end: int) -> tuple[datetime, str] | None:
+        """The time and phase of the record on the line [begin, end), if it has a time."""
+        _, text = split_prefix(clean(buf[begin : max(begin, end - 1)]))
+        head = text[:1]
+        if head == "[" or head.isdigit() or head == "{" or head.isupper():
+            rec = record(text, self.year)
+            if rec.time is not None:
+                self.year = rec.time.year
+                return rec.time, rec.phase
+        return None
+
+    def _carry(self, buf: bytes) -> None:
+        """What the next chunk starts from: the last time and phase of this one (looked for
+        in its last lines, else the last known)."""
+        end = len(buf)
+        for _ in range(_CARRY_LINES):
+            if end <= 0 or end <= self._known[0]:
+                break
+            begin = buf.rfind(b"\n", 0, max(0, end - 1)) + 1
+            found = self._stamp(buf, begin, end)
+            if found is not None:
+                self._known = (begin, *found)
+                break
+            end = begin
+        self._known = (-1, self._known[1], self._known[2])
 
 
-# (offset of the last line read whose record had a time, that time, its phase), in this chunk
-_NOT_STAMPED: tuple[int, datetime | None, str] = (-2, None, "")
+_CARRY_LINES = 40  # lines looked back from a chunk's end for the time the next one starts at
 
 
 def _next_hit(buf: bytes, at: int, ahead: list[int]) -> int:
@@ -211,15 +237,11 @@ def _next_hit(buf: bytes, at: int, ahead: list[int]) -> int:
     for i, found in enumerate(ahead):
         if 0 <= found < at or found == -2:  # behind us, or not yet searched
             if i == 0:
-                match = _UPPER.search(buf, at)
+                match = UPPER_WORDS.search(buf, at)
                 found = match.start() if match is not None else -1
             else:
-                found = buf.find(_LOWER[i - 1], at)
+                found = buf.find(LOWER_WORDS[i - 1], at)
             ahead[i] = found
         if found >= 0 and (best < 0 or found < best):
             best = found
     return best
-
-
-def _has_hit(line: bytes) -> bool:
-    return _UPPER.search(line) is not None or any(word in line for word in _LOWER)

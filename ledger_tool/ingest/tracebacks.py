@@ -171,6 +171,8 @@ def _member(lines: list[Line], column: int) -> Exc:
     """One member of a group, its box's `|` at `column`: a nested group, or a chain."""
     if lines[0][1][column + 2 :].strip().endswith(GROUP_HEADER):
         return _group(lines, column)
+    if any(t[column : column + 3] == "+-+" for _, t in lines):  # a group never raised: no header
+        return _group([(lines[0][0], ""), *lines], column)
     links = parse([(n, t[column + 2 :]) for n, t in lines if t[column : column + 1] == "|"])
     return links[-1] if links else Exc()
 
