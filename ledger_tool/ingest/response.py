@@ -7,7 +7,7 @@
 the last one the log prints (null when none); `analysis` is the failure that ended the job (null when
 nothing did); `ledger` lists each entry opened, counted on (`seen`), reopened (`regressed`) or left
 `unchanged` (this log was ingested before).  Times are ISO 8601 as the log prints them (with an
-offset only when it gives one).
+offset, converted to UTC, only when it gives one).
 """
 
 from __future__ import annotations
