@@ -11,13 +11,16 @@ import pytest
 from tests.conftest import ledger_process
 
 HEAVY = ("git", "jinja2", "mistune", "frontmatter")
-PROBE = (
+# Runs `ledger ARGS` in-process, then reports on stderr what it imported.
+RUN = (
     "import sys, runpy\n"
     "sys.argv = ['ledger'] + sys.argv[1:]\n"
     "try:\n"
     "    runpy.run_module('ledger_tool', run_name='__main__')\n"
     "except SystemExit:\n"
     "    pass\n"
+)
+PROBE = RUN + (
     f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
     "print('HEAVY', heavy, file=sys.stderr)\n"
 )
@@ -69,14 +72,9 @@ def test_help_is_what_click_prints() -> None:
     assert out.stderr.strip() == "[]"  # click is not even imported
 
 
-WARM = (
-    "import sys, runpy\n"
-    "sys.argv = ['ledger'] + sys.argv[1:]\n"
-    "try:\n"
-    "    runpy.run_module('ledger_tool', run_name='__main__')\n"
-    "except SystemExit:\n"
-    "    pass\n"
-    "print('LOADED', sorted(m for m in sys.modules if m.startswith(('ledger_tool', 'git', 'jinja2', 'mistune'))), file=sys.stderr)\n"
+WARM = RUN + (
+    "print('LOADED', sorted(m for m in sys.modules if m.startswith(('ledger_tool', 'git', "
+    "'jinja2', 'mistune'))), file=sys.stderr)\n"
 )
 # What a warm `ledger check` (the pre-commit hook on an unchanged or remembered ledger) may load.
 HOOK_PATH = {

@@ -16,13 +16,12 @@ checks themselves: it is the whole of a warm `ledger check`.
 from __future__ import annotations
 
 import os
-import pickle
 from hashlib import blake2b
 from pathlib import Path
 
 from ledger_tool import gitdirs
 from ledger_tool.checks.problem import Problem
-from ledger_tool.files.cache import FORMAT
+from ledger_tool.files.cache import read_stamped, write_stamped
 from ledger_tool.workspace import Workspace
 
 RACY_NS = 2_000_000_000
@@ -31,13 +30,7 @@ _STAGED = "verdict-staged.pickle"  # the pre-commit hook's answer: for the index
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns (no one sets it), inode, device
 
 
-class _Plain(pickle.Unpickler):
-    """Reads only what `remember` writes: tuples, lists, dicts, strings, numbers and Problem."""
-
-    def find_class(self, module: str, name: str) -> type:
-        if (module, name) == ("ledger_tool.checks.problem", "Problem"):
-            return Problem
-        raise pickle.UnpicklingError(f"not a verdict: {module}.{name}")
+_ALLOWED = {("ledger_tool.checks.problem", "Problem"): Problem}
 
 
 def inputs(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Path]:
@@ -81,14 +74,13 @@ def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] 
     if path is None:
         return None
     try:
-        with path.open("rb") as handle:
-            written = os.fstat(handle.fileno()).st_mtime_ns
-            data = _Plain(handle).load()
-    except Exception:  # none yet, or damaged: only a lost speed-up
+        written = path.stat().st_mtime_ns  # before it is read: a newer file only looks younger
+    except OSError:
         return None
-    if not isinstance(data, tuple) or len(data) != 4 or data[0] != FORMAT:
+    data = read_stamped(path, _ALLOWED)
+    if not isinstance(data, tuple) or len(data) != 3:
         return None
-    _, indexed, files, problems = data
+    indexed, files, problems = data
     if indexed != _indexed(blobs):
         return None
     current = inputs(ws, blobs)
@@ -133,16 +125,4 @@ def remember(
         return
     if [(name, _stat(Path(name))) for name, _, _ in before] != [(n, s) for n, s, _ in before]:
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only to write: a warm run reads
-
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f"{_NAME}.{os.getpid()}.", suffix=".tmp", delete=False
-        ) as handle:
-            pickle.dump(
-                (FORMAT, _indexed(blobs), before, problems), handle, pickle.HIGHEST_PROTOCOL
-            )
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only .git or a full disk: the next run checks again
+    write_stamped(path, (_indexed(blobs), before, problems))

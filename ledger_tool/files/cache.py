@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,15 +44,8 @@ class Memory:
     def __init__(self, ws: Workspace, name: str) -> None:
         base = gitdirs.git_dir(ws.root)
         self.path = None if base is None else base / "ledger-cache" / f"{name}.pickle"
-        data: dict[str, Any] = {}
-        if self.path is not None and self.path.is_file():
-            try:
-                with self.path.open("rb") as handle:
-                    stamp = _StampOnly(handle).load()
-                    loaded = pickle.load(handle) if stamp == FORMAT else {}
-                data = loaded if isinstance(loaded, dict) else {}
-            except Exception:  # a damaged cache is only a lost speed-up
-                data = {}
+        loaded = read_stamped(self.path) if self.path is not None else None
+        data: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         # checks.entry_rules.BlockResult values, typed there (checks is a later layer)
         self.blocks: dict[bytes, Any] = data.get("blocks", {})
         self.commits: set[str] = data.get("commits", set())
@@ -75,19 +69,50 @@ class Memory:
             "entries": self.entries,
             "recorded": self.recorded,
         }
-        import tempfile  # only to write: a warm run reads
+        write_stamped(self.path, {k: v for k, v in data.items() if v})
 
-        folder = self.path.parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                dir=folder, prefix=f"{self.path.name}.{os.getpid()}.", suffix=_TEMP, delete=False
-            ) as handle:
-                pickle.dump(FORMAT, handle, pickle.HIGHEST_PROTOCOL)
-                pickle.dump({k: v for k, v in data.items() if v}, handle, pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, self.path)
-        except OSError:
-            pass  # a read-only .git or a full disk: the next run starts from scratch
+
+def read_stamped(path: Path, allowed: Mapping[tuple[str, str], type] | None = None) -> Any:
+    """What a cache file of this version holds; None when there is none, it is damaged or of
+    another version.  With `allowed`, a file that names any other class is refused."""
+    try:
+        with path.open("rb") as handle:
+            if _StampOnly(handle).load() != FORMAT:
+                return None
+            if allowed is None:
+                return pickle.load(handle)
+            return _Only(handle, allowed).load()
+    except Exception:  # none yet, or damaged: only a lost speed-up
+        return None
+
+
+def write_stamped(path: Path, data: object) -> None:
+    """Write a cache file atomically (a temporary file renamed over it); a file system that
+    refuses only costs the next run its speed-up."""
+    import tempfile  # only to write: a warm run reads
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f"{path.name}.{os.getpid()}.", suffix=_TEMP, delete=False
+        ) as handle:
+            pickle.dump(FORMAT, handle, pickle.HIGHEST_PROTOCOL)
+            pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only .git or a full disk
+
+
+class _Only(pickle.Unpickler):
+    def __init__(self, handle: Any, allowed: Mapping[tuple[str, str], type]) -> None:
+        super().__init__(handle)
+        self.allowed = allowed
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = self.allowed.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"not this cache's: {module}.{name}")
+        return found
 
 
 _TEMP = ".tmp"

@@ -10,13 +10,10 @@ costs speed.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
 from hashlib import blake2b
 
 from ledger_tool import gitdirs
-from ledger_tool.files.cache import FORMAT
+from ledger_tool.files.cache import read_stamped, write_stamped
 from ledger_tool.markdown.outline import Heading, Outline, scan
 from ledger_tool.workspace import Workspace
 
@@ -26,13 +23,7 @@ _NAME = "outlines.pickle"
 State = tuple[list[Heading], list[int], list[tuple[int, int]], int | None]
 
 
-class _Plain(pickle.Unpickler):
-    """Reads only what this module writes: containers, numbers, strings and Heading."""
-
-    def find_class(self, module: str, name: str) -> type:
-        if (module, name) == ("ledger_tool.markdown.outline", "Heading"):
-            return Heading
-        raise pickle.UnpicklingError(f"not an outline: {module}.{name}")
+_ALLOWED = {("ledger_tool.markdown.outline", "Heading"): Heading}
 
 
 def outline(ws: Workspace, text: str, levels: int) -> Outline:
@@ -44,12 +35,8 @@ def outline(ws: Workspace, text: str, levels: int) -> Outline:
         return scan(text, levels=levels)
     path = base / "ledger-cache" / _NAME
     key = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() + bytes([levels])
-    known: dict[bytes, State] = {}
-    with contextlib.suppress(Exception):  # none yet, or damaged: scanned again
-        with path.open("rb") as handle:
-            stamp, loaded = _Plain(handle).load()
-        if stamp == FORMAT and isinstance(loaded, dict):
-            known = loaded
+    loaded = read_stamped(path, _ALLOWED)
+    known: dict[bytes, State] = loaded if isinstance(loaded, dict) else {}
     state = known.get(key)
     if state is not None:
         headings, breaks, hidden, unclosed = state
@@ -59,20 +46,5 @@ def outline(ws: Workspace, text: str, levels: int) -> Outline:
     known[key] = (found.headings, found.breaks, found.hidden, found.unclosed)
     while len(known) > KEEP:
         known.pop(next(iter(known)))
-    _write(path, known)
+    write_stamped(path, known)
     return found
-
-
-def _write(path: os.PathLike[str], known: dict[bytes, State]) -> None:
-    import tempfile
-
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=folder, prefix=f"{_NAME}.{os.getpid()}.", suffix=".tmp", delete=False
-        ) as handle:
-            pickle.dump((FORMAT, known), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only .git or a full disk: scanned again next time

@@ -284,7 +284,7 @@ class Analyst:
             if not weak:
                 return None, "low"
             last = weak[-1]
-            return last, "medium" if last.rule is not None else "low"
+            return last, "low"  # a plain error line no rule names
         at = candidates[-1]
         last = recent[at]
         if last.finding.kind == "line":  # an echo of the traceback just above it is not the failure
