@@ -8,6 +8,10 @@ import re
 from pathlib import Path
 
 from conftest import LedgerRunner, git, snapshot
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger_tool.ingest import rules
 
 LOGS = Path(__file__).parent / "data" / "logs"
 OOM = LOGS / "train_oom.log"
@@ -377,3 +381,30 @@ def test_nested_groups_never_raised_and_a_kill_after_a_cut_traceback(
     )
     answer = _ingest(run_ledger, ledger_repo, str(cut), "--dry-run", "--at", "2026-11-20 10:00")
     assert answer["analysis"]["error_type"] == "signal"  # type: ignore[index]
+
+
+# -- the rule table: the first rule that matches names the category ----------------------------
+
+_WORDS = sorted({w for r in rules.RULES for w in r.words})
+_PIECES = st.one_of(
+    st.sampled_from(_WORDS),
+    st.sampled_from(_WORDS).map(str.upper),
+    st.sampled_from(_WORDS).map(lambda w: w[: len(w) // 2]),  # half a word names nothing
+    st.text(max_size=12),
+)
+
+
+@given(
+    st.lists(_PIECES, max_size=6).map(" ".join),
+    st.sampled_from(["", "OutOfMemoryError", "ChildFailedError", "OSError"]),
+    st.sampled_from(["training", "evaluation", "initialization"]),
+    st.sampled_from([None, 0, 1, 124, 125, 127, 137, -9, 139]),
+)
+@settings(max_examples=400, deadline=None)
+def test_a_line_gets_the_category_of_the_first_rule_that_matches_it(
+    text: str, exc_type: str, phase: str, status: int | None
+) -> None:
+    """The word screen that spares most lines the rule loop never changes the answer."""
+    lowered = f"{exc_type}: {text}".lower()
+    first = next((r for r in rules.RULES if r.matches(lowered, exc_type, phase, status)), None)
+    assert rules.classify(text, exc_type, phase, status) is first

@@ -146,6 +146,8 @@ class Analyst:
         self._shapes_exact = not any(
             c.isdigit() for r in (*extra, *rules.RULES) for w in r.words for c in w
         )
+        self._masked: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
+        self._phases: dict[tuple[str, bool, bool], str] = {}
         self.dropped = 0
         self.recent: deque[Judged] = deque(maxlen=_RECENT)
         self.final: Judged | None = None
@@ -190,41 +192,61 @@ class Analyst:
             group.last = finding.time
 
     def judge(self, finding: Finding) -> Judged:
-        if finding.kind == "line":  # the many lines of an error-dense log: judged once per shape
-            # Nothing a judgement reads depends on which digits a line has, but for a `0x`
-            # prefix: lines that differ only in their numbers share one.
-            text = finding.text
-            hexed = "0x" in text or "0X" in text
-            table = _DIGITS_BUT_ZERO if hexed else _DIGITS
-            shape = text.encode("utf-8", "surrogatepass").translate(table)
-            key = (
-                shape,
-                finding.level,
-                finding.phase,
-                finding.status,
-                finding.trained,
-                finding.serving,
-            )
-            known = self._lines.get(key) if self._shapes_exact else None
-            if known is None:
-                known = self._judge(finding, mask(text))
-                if len(self._lines) >= MAX_GROUPS:
-                    self._lines.clear()
-                self._lines[key] = known
-            return Judged(finding, *known)
-        return Judged(finding, *self._judge(finding, None))
+        if finding.kind != "line":
+            return Judged(finding, *self._judge(finding))
+        # The many lines of an error-dense log.  Nothing a judgement reads depends on which
+        # digits a line has, but for a `0x` prefix: lines that differ only in their numbers
+        # share one (when no rule's words hold a digit, as a repository's `code 42` would).
+        text = finding.text
+        hexed = "0x" in text or "0X" in text
+        shape = text.encode("utf-8", "surrogatepass").translate(
+            _DIGITS_BUT_ZERO if hexed else _DIGITS
+        )
+        key = (
+            shape,
+            finding.level,
+            finding.phase,
+            finding.status,
+            finding.trained,
+            finding.serving,
+        )
+        known = self._lines.get(key) if self._shapes_exact else None
+        if known is None:
+            known = self._judge_line(finding)
+            if len(self._lines) >= MAX_GROUPS:
+                self._lines.clear()
+            self._lines[key] = known
+        return Judged(finding, *known)
 
-    def _judge(
-        self, finding: Finding, masked: str | None
-    ) -> tuple[str, Rule | None, Category, str]:
+    def _judge_line(self, finding: Finding) -> tuple[str, Rule | None, Category, str]:
+        """What `_judge` says of a line, from its rule, phase and masked text: lines that differ
+        in their hex, paths or quoted values share the rest."""
+        places = (finding.phase, finding.trained, finding.serving)
+        phase = self._phases.get(places)
+        if phase is None:
+            phase = self._phases[places] = _phase(finding)
+        status = finding.status if finding.level != "warning" else None
+        rule = rules.classify(finding.text, "", phase, status, self.extra)
+        masked = mask(finding.text)
+        key = (id(rule), phase, masked)
+        known = self._masked.get(key)
+        if known is None:
+            category = rules.category(rule.category if rule is not None else "unknown")
+            phase = category.phase or phase
+            known = (phase, rule, category, fingerprint(category.name, phase, "", masked))
+            if len(self._masked) >= MAX_GROUPS:
+                self._masked.clear()
+            self._masked[key] = known
+        return known
+
+    def _judge(self, finding: Finding) -> tuple[str, Rule | None, Category, str]:
         phase = _phase(finding)
         rule = self._classify(finding, phase)
         category = rules.category(rule.category if rule is not None else "unknown")
         phase = category.phase or phase
         final = finding.final
         exc_type = (final.type or "") if final is not None else ""
-        if masked is None:
-            masked = mask(final.first_line if final is not None and final.type else finding.text)
+        masked = mask(final.first_line if final is not None and final.type else finding.text)
         return phase, rule, category, fingerprint(category.name, phase, exc_type, masked)
 
     def _classify(self, finding: Finding, phase: str) -> Rule | None:

@@ -78,7 +78,8 @@ def clean(raw: bytes) -> str:
     text = raw[: MAX_LINE * 2].decode("utf-8", "replace")
     if "\x1b" in text:
         text = _ANSI.sub("", text)
-    text = _CONTROL.sub("", text)
+    if not text.isprintable():  # a tab, NUL, a backspace... (or a printable non-ASCII space)
+        text = _CONTROL.sub("", text)
     return text[:MAX_LINE]
 
 

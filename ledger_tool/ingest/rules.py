@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import signal as signals
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ledger_tool.exceptions import LedgerError
 
@@ -345,10 +345,48 @@ def classify(
 ) -> Rule | None:
     """The first rule (a repository's own first) that matches, or None (then: unknown)."""
     lowered = f"{exc_type}: {text}".lower()
-    for rule in (*extra, *RULES):
+    words, table, wordless = _table(extra)
+    if words.search(lowered) is None:
+        if status is None and not exc_type:
+            return None  # every rule needs a word, an exception type or an exit status
+        table = wordless
+    for rule in table:
         if rule.matches(lowered, exc_type, phase, status):
             return rule
     return None
+
+
+@lru_cache(maxsize=8)
+def _table(
+    extra: tuple[Rule, ...],
+) -> tuple[re.Pattern[str], tuple[Rule, ...], tuple[Rule, ...]]:
+    """The rules in order; one pattern that finds whether a text holds any of their words (most
+    error lines hold none); the rules that can match without a word."""
+    table = (*extra, *RULES)
+    return _screen(table), table, tuple(r for r in table if r.exits or not r.words)
+
+
+def _screen(table: tuple[Rule, ...]) -> re.Pattern[str]:
+    """The words make a trie (`out of memory` and `oom` give `o(?:ut of memory|om)`), so that
+    at each offset of a text the engine tries only the branch of its character, not each word."""
+    trie: _Trie = {}
+    for rule in table:
+        for word in rule.words:
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[""] = {}  # a word ends here
+    return re.compile(_branches(trie) if trie else "(?!)")
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _branches(node: _Trie) -> str:
+    if "" in node:
+        return ""  # a word ends here: whatever follows it is another match of no interest
+    alternatives = [re.escape(char) + _branches(below) for char, below in sorted(node.items())]
+    return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
 
 def signal_name(status: int | None) -> str | None:

@@ -31,6 +31,7 @@ _SERVING = (
     b"API server",
     b"serving on",
 )
+_LONGEST = max(map(len, _SERVING))
 
 _HEADER = HEADER.encode()
 _BACK_LINES = 2000  # lines looked back for the time and phase a finding happened at
@@ -56,12 +57,13 @@ class Scanner:
 
     def _marks(self, buf: bytes) -> None:
         """Where in this chunk training is first seen to have started, and a server (once
-        seen, from the chunk's start on)."""
-        for attr, words in (("_trained", _TRAINING), ("_serving", _SERVING)):
-            if getattr(self, attr) == -1 or self._trained == -1:
-                continue  # seen already; or training was, and then a server does not matter
-            found = [at for at in (buf.find(w) for w in words) if at >= 0]
-            setattr(self, attr, min(found) if found else None)
+        seen, from the chunk's start on).  A server matters only where training has not
+        started, so it is looked for only above the first training step."""
+        if self._trained != -1:
+            self._trained = _first(buf, _TRAINING, len(buf))
+            if self._serving != -1:
+                end = len(buf) if self._trained is None else self._trained + _LONGEST
+                self._serving = _first(buf, _SERVING, end)
 
     def _after(self, start: int) -> tuple[bool, bool]:
         return (
@@ -225,6 +227,16 @@ class Scanner:
                 break
             end = begin
         self._known = (-1, self._known[1], self._known[2])
+
+
+def _first(buf: bytes, words: tuple[bytes, ...], end: int) -> int | None:
+    """The offset of the first of `words` in `buf[:end]` (None: none is)."""
+    first = None
+    for word in words:
+        at = buf.find(word, 0, end if first is None else first + len(word))
+        if at >= 0 and (first is None or at < first):
+            first = at  # the next words are looked for only above it
+    return first
 
 
 _CARRY_LINES = 40  # lines looked back from a chunk's end for the time the next one starts at

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from ledger_tool.exceptions import LedgerError
 
 CHUNK = 8 << 20
-MAX_TAIL = 1 << 20  # a line longer than this is cut when it would make a chunk grow further
+MAX_TAIL = 1 << 20  # at most this much is read past a chunk's end to end it with its line
 
 
 @dataclass
@@ -34,11 +34,13 @@ class Log:
     _raw: BinaryIO | None = None
 
     def chunks(self, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-        """The log's bytes in chunks that end at a line end."""
-        tail = b""
+        """The log's bytes in chunks that end at a line end (but for a line longer than
+        `MAX_TAIL` there: it goes on in the next chunk)."""
         while True:
             try:
                 data = self.handle.read(CHUNK)
+                if data and not data.endswith(b"\n"):
+                    data += self.handle.readline(MAX_TAIL)  # the rest of its last line
             except (OSError, EOFError, zlib.error) as exc:
                 raise LedgerError(
                     f"{self.name}: cannot be read to its end ({exc}); it may be cut short or "
@@ -48,17 +50,7 @@ class Log:
                 break
             self.digest.update(data)
             self._advance(progress)
-            data = tail + data
-            cut = data.rfind(b"\n") + 1
-            if cut == 0 and len(data) < MAX_TAIL:
-                tail = data
-                continue
-            if cut == 0:  # one line longer than MAX_TAIL: read it in pieces
-                cut = len(data)
-            tail = data[cut:]
-            yield data[:cut]
-        if tail:
-            yield tail
+            yield data
 
     def _advance(self, progress: Callable[[int], None] | None) -> None:
         raw = self._raw or self.handle
