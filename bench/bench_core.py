@@ -10,7 +10,8 @@ commits in the tool's own format).  Every command runs as its own process, the w
 hook runs it, so interpreter start-up and imports count; the table gives the median and minimum
 wall time of several runs after one warm-up, next to the budgets of DESIGN.md section 8.  Commands
 that change the ledger run on a clean checkout each time (`git checkout -- . && git clean -fdq`
-between runs, outside the timing).  A command slower than `--cell-seconds` is run fewer times (down
+between runs, outside the timing), but for "open, one after another": each run opens an error
+on the ledger the run before wrote, as a team's opens follow each other.  A command slower than `--cell-seconds` is run fewer times (down
 to the warm-up alone), so a slow tool cannot make the benchmark run for hours.
 
 Machines drift, so each command's runs are interleaved with runs of the floor F (`python -c
@@ -60,6 +61,7 @@ TARGETS: dict[str, float] = {
     "ledger check --staged (ledger staged)": 2.5,
     "ledger check --staged (new change)": 2.5,
     'ledger open P0 inference "bench"': 3.0,
+    "ledger open, one after another": 3.0,
     "ledger seen ID": 3.0,
     "ledger resolve ID --commit HEAD": 3.0,
     "ledger --help": 3.0,
@@ -167,10 +169,11 @@ class Bench:
         mutates: bool = False,
         before: Callable[[], None] | None = None,
         floor: list[str] | None = FLOOR,
+        after: Callable[[Path], None] | None = None,
     ) -> Result:
         """Warm up once (checking the output), then time up to `runs` runs (`before` runs ahead
         of each, outside the timing), each after a run of `floor` (A B A B: the machine's drift
-        falls on both alike)."""
+        falls on both alike); `after` runs once at the end."""
         if before is not None:
             before()
         warm, out = self.run(root, args, capture=True)
@@ -195,6 +198,8 @@ class Bench:
             times = [warm]
             if floor is not None:
                 floors.append(self.time_floor(root, floor))
+        if after is not None:
+            after(root)
         budget = BUDGETS.get((args[0] if args else "", entries))
         result = Result(label, entries, times, budget, floors or None, TARGETS.get(label))
         shown = f"{result.median_ms:,.0f} ms" + ("" if runs else " (warm-up only)")
@@ -289,6 +294,10 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
         new_id = f"ERR-{OPEN_AT[:10]}-001"
         _expect(out.strip() == new_id, f"open printed {out.strip()!r}, not {new_id} {where}")
 
+    def check_opened(out: str) -> None:
+        prefix = f"ERR-{OPEN_AT[:10]}-"
+        _expect(out.strip().startswith(prefix), f"open printed {out.strip()!r} {where}")
+
     open_args = ["open", "P0", "inference", "bench", "--at", OPEN_AT]
     metrics_args = ["metrics", "--json", "--since", "2026-10-21", "--until", OPEN_AT[:10]]
 
@@ -338,6 +347,10 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
             "ledger seen ID", root, ["seen", active_id, "--at", SEEN_AT], n, check_seen, True
         ),
         bench.measure('ledger open P0 inference "bench"', root, open_args, n, check_open, True),
+        # as a team works: each open on the ledger the one before wrote (no checkout between)
+        bench.measure(
+            "ledger open, one after another", root, open_args, n, check_opened, after=bench.reset
+        ),
         bench.measure(
             "ledger resolve ID --commit HEAD",
             root,

@@ -469,7 +469,7 @@ class Writer:
 
     def _journal_archive(self) -> None:
         """As `journal_md.archive`, run after every command that loads the journal; a Journal
-        Entry link to a moved entry follows it (as `Ledger._relinked`)."""
+        Entry link to a moved entry follows it (as `Ledger._relinks`)."""
         while self.journal_lines > self.max_lines and len(self.window) > 1:
             entry = self.window.pop(0)
             month = entry.time[:7]

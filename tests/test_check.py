@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ledger_tool.files.cache import read_stamped
+from ledger_tool.files.outlines import _path
+from ledger_tool.markdown.outline import scan
+from ledger_tool.workspace import Workspace
 from tests.conftest import SEED, LedgerRunner, git
 
 
@@ -459,12 +463,47 @@ def test_a_big_files_outline_is_remembered_and_never_stale(
     errors.write_text(errors.read_text() + "\n## Our notes\n\n" + prose)
     assert errors.stat().st_size > 256 * 1024
     first = run_ledger("list", "--json", cwd=checked_repo)
-    assert (checked_repo / ".git" / "ledger-cache" / "outlines.pickle").is_file()
+    assert any((checked_repo / ".git" / "ledger-cache" / "outlines").glob("*.pickle"))
     assert run_ledger("list", "--json", cwd=checked_repo).stdout == first.stdout
     errors.write_text(errors.read_text().replace("bad shard", "bad disk!", 1))
     shown = json.loads(run_ledger("show", "ERR-2026-11-20-002", "--json", cwd=checked_repo).stdout)
     assert shown["description"] == "bad disk!"
-    (checked_repo / ".git" / "ledger-cache" / "outlines.pickle").write_bytes(b"\x80\x05junk")
+    for kept in (checked_repo / ".git" / "ledger-cache" / "outlines").glob("*.pickle"):
+        kept.write_bytes(b"\x80\x05junk")
     again = run_ledger("show", "ERR-2026-11-20-002", "--json", cwd=checked_repo)
     assert json.loads(again.stdout)["description"] == "bad disk!"
+    assert run_ledger("check", cwd=checked_repo).code == 0
+
+
+def test_a_command_that_edits_a_big_file_leaves_the_outline_of_what_it_wrote(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """`open`, `resolve` and an archiving journal each leave the outline of the ERRORS.md they
+    wrote (carried across their edits, not scanned): it is the outline a scan finds, and what the
+    next commands read through it is what they read without it."""
+    errors = checked_repo / "ERRORS.md"
+    prose = "".join(f"A line of our own notes, number {i}, kept as it is.\n" for i in range(6000))
+    errors.write_text(errors.read_text() + "\n## Our notes\n\n```\n## not a heading\n```\n" + prose)
+    config = checked_repo / ".ledger.toml"
+    config.write_text(
+        config.read_text().replace("journal_max_lines = 500", "journal_max_lines = 12")
+    )
+    run_ledger("list", cwd=checked_repo)
+    for args in (
+        ("open", "P1", "data", "tokenizer drift", "--at", "2026-11-21 09:00"),
+        ("open", "P0", "training", "NaN loss", "--at", "2026-11-21 10:00"),
+        ("resolve", "ERR-2026-11-21-001", "--at", "2026-11-21 11:00", "--root-cause", "drift"),
+    ):
+        assert run_ledger(*args, cwd=checked_repo).code == 0
+        text = errors.read_text()
+        path = _path(Workspace.find(checked_repo), text, 3)
+        assert path is not None and path.is_file(), f"{args[0]} left no outline of what it wrote"
+        headings, breaks, hidden, unclosed = read_stamped(path, {})
+        fresh = scan(text, levels=3)
+        assert [tuple(h) for h in fresh.headings] == headings
+        assert (fresh.breaks, fresh.hidden, fresh.unclosed) == (breaks, hidden, unclosed)
+    assert list((checked_repo / "JOURNAL_ARCHIVE").glob("*.md")), "the journal did not archive"
+    cached = run_ledger("list", "--json", cwd=checked_repo).stdout
+    shutil.rmtree(checked_repo / ".git" / "ledger-cache")
+    assert run_ledger("list", "--json", cwd=checked_repo).stdout == cached
     assert run_ledger("check", cwd=checked_repo).code == 0

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ledger_tool.markdown.outline import scan
+from ledger_tool.markdown.outline import scan, spliced
+from ledger_tool.markdown.splice import Edit, apply
 
 
 @pytest.mark.parametrize(
@@ -34,3 +37,62 @@ def test_an_unclosed_fence_is_reported() -> None:
     outline = scan("# T\n\n~~~\n## gone\n")
     assert outline.unclosed == 5
     assert [h.title for h in outline.headings] == ["T"]
+
+
+# -- an outline carried across a command's edits ----------------------------------------------
+
+_LINES = st.sampled_from(
+    [
+        "# Title", "## Active Errors", "### ERR-2026-11-20-001", "#### Notes", "text", "",
+        "---", "* * *", "```", "```python", "~~~~", "<!--", "-->", "a --> b", "<!-- one -->",
+        "    ## indented code", "## closed ##", "`` ` ``", "\r", "- **Status**: ACTIVE",
+    ]
+)  # fmt: skip
+_TEXTS = st.lists(_LINES, max_size=30).map(lambda lines: "".join(f"{x}\n" for x in lines))
+
+
+@st.composite
+def _edited(draw: st.DrawFn) -> tuple[str, list[tuple[int, int, str]]]:
+    text = draw(_TEXTS)
+    if draw(st.booleans()):
+        text = text.rstrip("\n")  # a file without a final newline
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=6))))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        edits.append((start, end, draw(_TEXTS)))
+    if draw(st.booleans()) and cuts:  # insertions, snapped to line starts
+        at = text.rfind("\n", 0, cuts[-1]) + 1
+        if not edits or at >= edits[-1][1]:
+            edits.append((at, at, draw(_TEXTS)))
+    return text, edits
+
+
+@given(_edited(), st.sampled_from([3, 6]))
+@settings(max_examples=600, deadline=None)
+def test_an_outline_carried_across_edits_is_the_outline_of_the_new_text(
+    case: tuple[str, list[tuple[int, int, str]]], levels: int
+) -> None:
+    """What a command remembers for the text it writes is what a scan of that text finds, or
+    nothing (then the next command scans)."""
+    text, edits = case
+    new = apply(text, [Edit(*e) for e in edits])
+    carried = spliced(scan(text, levels=levels), edits, new, levels)
+    if carried is not None:
+        fresh = scan(new, levels=levels)
+        assert carried.headings == fresh.headings
+        assert carried.breaks == fresh.breaks
+        assert carried.hidden == fresh.hidden
+        assert carried.unclosed == fresh.unclosed
+
+
+def test_an_entry_added_to_a_big_file_carries_its_outline() -> None:
+    """The edits commands make (a block in front of another, a row) are carried, not rescanned."""
+    text = "# Errors\n\n## Active Errors\n\n" + "".join(
+        f"### ERR-2026-11-20-{i:03d}\n**Status**: ACTIVE\n```\nlog\n```\n\n" for i in range(1, 50)
+    )
+    at = text.index("### ERR-2026-11-20-010")
+    edits = [(at, at, "### ERR-2026-11-21-001\n**Status**: ACTIVE\n\n")]
+    new = apply(text, [Edit(*e) for e in edits])
+    carried = spliced(scan(text, levels=3), edits, new, 3)
+    assert carried is not None
+    assert carried.headings == scan(new, levels=3).headings

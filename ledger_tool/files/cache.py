@@ -55,7 +55,7 @@ class Memory:
         self._saved = self._keys()
         if self.path is not None and self.path.parent.is_dir():
             with contextlib.suppress(OSError):  # a read-only .git: nothing to tidy
-                _sweep(self.path.parent)
+                sweep(self.path.parent)
 
     def _keys(self) -> tuple[set[bytes], set[str], set[bytes], set[bytes]]:
         return set(self.blocks), set(self.commits), set(self.entries), set(self.recorded)
@@ -118,7 +118,7 @@ class _Only(pickle.Unpickler):
 _TEMP = ".tmp"
 
 
-def _sweep(folder: Path) -> None:
+def sweep(folder: Path) -> None:
     """Remove the temporary files of runs that were killed before they renamed theirs: each is
     named `NAME.pickle.PID.XXXX.tmp`, and one whose process is gone is stale."""
     for temp in folder.glob(f"*.pickle.*{_TEMP}"):

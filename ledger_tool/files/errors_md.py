@@ -15,7 +15,7 @@ from ledger_tool.files.errors_table import Section, SummaryTable
 from ledger_tool.files.key_fields import bad_key_field, field_line
 from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block
-from ledger_tool.markdown.outline import Outline, scan
+from ledger_tool.markdown.outline import Outline, scan, spliced
 from ledger_tool.markdown.splice import Edit
 from ledger_tool.model.vocabulary import ID_PATTERN, RESOLVED_MARK
 
@@ -242,3 +242,9 @@ class ErrorsFile(SummaryTable, BlockBreaks):
 
     def render(self) -> str:
         return splice.apply(self.text, self._edits)
+
+    def outline_after(self, text: str) -> Outline | None:
+        """The outline of `text` (what `render` gave), carried across this command's edits;
+        None when it must be scanned."""
+        edits = sorted((e.start, e.end, e.text) for e in self._edits)
+        return spliced(self.outline, edits, text, 3)

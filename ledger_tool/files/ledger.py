@@ -22,7 +22,10 @@ from ledger_tool.files import errors_table, outlines, store
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.journal_md import JournalFile, archive, archive_header, merge_archive
 from ledger_tool.files.tasks_md import TasksFile
+from ledger_tool.markdown import splice
 from ledger_tool.markdown.block import Block, Slot, layout_of
+from ledger_tool.markdown.outline import Outline, spliced
+from ledger_tool.markdown.splice import Edit
 from ledger_tool.markdown.textcodec import encode, heading_anchor
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
@@ -56,6 +59,7 @@ class Ledger:
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
         self._side_read: dict[str, str] = {}  # journal and tasks as first read, for `changes()`
+        self._written_outline: Outline | None = None  # of the ERRORS.md `changes()` gave
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -145,15 +149,27 @@ class Ledger:
             text = self._journal.render()
             if text != self._side_read["journal"] or not self.ws.path("journal").exists():
                 out.update(self._archived(text))
-        new_errors = self._relinked(self.errors.render())
+        rendered = self.errors.render()
+        relinks = self._relinks(rendered)
+        new_errors = splice.apply(rendered, [Edit(*e) for e in relinks])
         if new_errors != self._errors_on_disk:
             self.errors.verify_edits()
             out[self.ws.path("errors")] = new_errors
+            carried = self.errors.outline_after(rendered)
+            if carried is not None and relinks:
+                carried = spliced(carried, relinks, new_errors, 3)
+            self._written_outline = carried
         if self._tasks is not None:
             text = self._tasks.render()
             if text != self._side_read["tasks"] or not self.ws.path("tasks").exists():
                 out[self.ws.path("tasks")] = text
         return out
+
+    def remember_outline(self) -> None:
+        """Once `changes()` is written: keep the outline of the new ERRORS.md for the next
+        command, which then need not scan it."""
+        if self._written_outline is not None:
+            outlines.remember(self.ws, self._written_outline, 3)
 
     def settle(self) -> None:
         """Fold the edits made so far into fresh parses of the files.
@@ -163,20 +179,37 @@ class Ledger:
         edit.  A command that makes several changes (`sync`) settles between them: each change
         then reads what the previous one wrote."""
         self.errors.verify_edits()
-        self.errors = ErrorsFile(self.errors.path, self.errors.render(), self.errors.strict)
+        text = self.errors.render()
+        carried = self.errors.outline_after(text)
+        self.errors = ErrorsFile(self.errors.path, text, self.errors.strict, carried)
         if self._journal is not None:
             self._journal = JournalFile(self._journal.path, self._journal.render())
         if self._tasks is not None:
             self._tasks = TasksFile(self._tasks.path, self._tasks.render())
 
-    def _relinked(self, errors_text: str) -> str:
-        """Point Journal Entry links at the archive file that journal entries just moved to."""
+    def _relinks(self, errors_text: str) -> list[tuple[int, int, str]]:
+        """Point Journal Entry links at the archive file that journal entries just moved to:
+        the lines of `errors_text` that link to a moved entry, rewritten (start, end, line)."""
+        moves = []
         for path, chunk in self._moved:
             for m in JOURNAL_HEADING.finditer(chunk):
                 old = self.link_to(self.ws.path("journal"), m.group("title"))
-                if old in errors_text:
-                    errors_text = errors_text.replace(old, self.link_to(path, m.group("title")))
-        return errors_text
+                moves.append((old, self.link_to(path, m.group("title"))))
+        starts: set[int] = set()
+        for old, _ in moves:
+            at = errors_text.find(old)
+            while at >= 0:
+                starts.add(splice.line_start(errors_text, at))
+                at = errors_text.find(old, at + len(old))
+        edits = []
+        for start in sorted(starts):
+            end = errors_text.find("\n", start)
+            end = len(errors_text) if end < 0 else end + 1
+            line = errors_text[start:end]
+            for old, new in moves:
+                line = line.replace(old, new)
+            edits.append((start, end, line))
+        return edits
 
     def _archived(self, journal_text: str) -> dict[Path, str]:
         """The journal, and the monthly archive files that whole old entries move to."""
@@ -238,6 +271,7 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
         ledger.errors.check_key_fields()
         yield ledger
         out.update(ledger.changes())
+    ledger.remember_outline()
 
 
 @contextlib.contextmanager

@@ -1,50 +1,73 @@
 """Outlines of big files remembered between runs, by the hash of the text they outline.
 
 Reading a 10,000-entry ERRORS.md is mostly its outline (`markdown.outline.scan`: every heading,
-break, fence and comment), about 70 ms; its hash and the remembered outline cost a quarter of that.
-So a file at least `MIN_CHARS` long has its outline kept in `.git/ledger-cache/outlines.pickle`
-(the last few texts: the ledger files as this and the previous commands read them), keyed by a
-BLAKE2b hash of the text and the heading depth; any other text is scanned.  Losing the file only
-costs speed.
+break, fence and comment), about 70 ms; its hash and the remembered outline cost a tenth of that.
+So a file at least `MIN_CHARS` long has its outline kept in `.git/ledger-cache/outlines/`, one
+file per text (the last `KEEP`), named by a BLAKE2b hash of the text and the heading depth; any
+other text is scanned.  A command that edits the file remembers the outline of the text it
+writes, carried across its edits (`markdown.outline.spliced`), so the next command does not scan
+either.  Losing the folder only costs speed.
 """
 
 from __future__ import annotations
 
+import contextlib
 from hashlib import blake2b
+from pathlib import Path
 
 from ledger_tool import gitdirs
-from ledger_tool.files.cache import read_stamped, write_stamped
+from ledger_tool.files.cache import read_stamped, sweep, write_stamped
 from ledger_tool.markdown.outline import Heading, Outline, scan
 from ledger_tool.workspace import Workspace
 
 MIN_CHARS = 256 * 1024
 KEEP = 6  # outlines kept: the three files, and the versions the last command wrote
-_NAME = "outlines.pickle"
-State = tuple[list[Heading], list[int], list[tuple[int, int]], int | None]
-
-
-_ALLOWED = {("ledger_tool.markdown.outline", "Heading"): Heading}
+_FOLDER = "outlines"
 
 
 def outline(ws: Workspace, text: str, levels: int) -> Outline:
     """`scan(text, levels)`, remembered for a big text."""
-    if len(text) < MIN_CHARS:
+    path = _path(ws, text, levels)
+    if path is None:
         return scan(text, levels=levels)
+    try:
+        headings, breaks, hidden, unclosed = read_stamped(path, {})
+        return Outline(text, list(map(Heading._make, headings)), breaks, hidden, unclosed)
+    except (TypeError, ValueError):  # none (None), or not an outline: scan
+        pass
+    found = scan(text, levels=levels)
+    _keep(path, found)
+    return found
+
+
+def remember(ws: Workspace, found: Outline, levels: int) -> None:
+    """Keep `found`, the outline of a text a command is writing, for the next command."""
+    path = _path(ws, found.text, levels)
+    if path is not None:
+        _keep(path, found)
+
+
+def _path(ws: Workspace, text: str, levels: int) -> Path | None:
+    if len(text) < MIN_CHARS:
+        return None
     base = gitdirs.git_dir(ws.root)
     if base is None:
-        return scan(text, levels=levels)
-    path = base / "ledger-cache" / _NAME
-    key = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() + bytes([levels])
-    loaded = read_stamped(path, _ALLOWED)
-    known: dict[bytes, State] = loaded if isinstance(loaded, dict) else {}
-    state = known.get(key)
-    if state is not None:
-        headings, breaks, hidden, unclosed = state
-        return Outline(text, headings, breaks, hidden, unclosed)
-    found = scan(text, levels=levels)
-    known.pop(key, None)
-    known[key] = (found.headings, found.breaks, found.hidden, found.unclosed)
-    while len(known) > KEEP:
-        known.pop(next(iter(known)))
-    write_stamped(path, known)
-    return found
+        return None
+    key = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
+    key.update(bytes([levels]))
+    return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()}.pickle"
+
+
+def _keep(path: Path, found: Outline) -> None:
+    """Write `found` (plain tuples: fast to write and read, and nothing else to unpickle), and
+    drop all but the newest `KEEP`."""
+    headings = [tuple(h) for h in found.headings]
+    write_stamped(path, (headings, found.breaks, found.hidden, found.unclosed))
+    with contextlib.suppress(OSError):
+        kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-KEEP]:
+            old.unlink(missing_ok=True)
+        sweep(path.parent)
+        path.parent.with_name("outlines.pickle").unlink(
+            missing_ok=True
+        )  # earlier versions' one file

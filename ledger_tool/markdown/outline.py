@@ -8,7 +8,7 @@ CommonMark, so the seed's fenced `### ERR-YYYY-MM-DD-NNN` examples are never tak
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
@@ -150,3 +150,59 @@ def scan(text: str, levels: int = 6) -> Outline:
         end = min(m.end(), len(text))  # in `padded`, the match ends just past the line's newline
         outline.headings.append(Heading(len(m.group("hashes")), title, start, end))
     return outline
+
+
+def spliced(
+    old: Outline, edits: list[tuple[int, int, str]], text: str, levels: int
+) -> Outline | None:
+    """The outline of `text`, the text of `old` with `edits` (start, end, new text; sorted, not
+    overlapping) applied, without scanning all of it: what lies between the edits moves, each new
+    piece is scanned alone.  That is `scan(text, levels)` exactly when every edit replaces whole
+    lines with whole lines and no fence or comment spans an edit's edge (the text around cannot
+    change what a piece is, nor a piece what follows it); otherwise None (then: scan)."""
+    source = old.text
+    if old.unclosed is not None:
+        return None
+    heads, opens = [h.start for h in old.headings], [a for a, _ in old.hidden]
+    pieces: list[tuple[int, int, Outline]] = []
+    for start, end, new in edits:
+        whole = (start == 0 or source[start - 1] == "\n") and (
+            end == len(source) or source[end - 1] == "\n"
+        )
+        if not whole or (new and not new.endswith("\n") and end != len(source)):
+            return None
+        first = bisect_left(opens, start)
+        if old.hider(start) is not None or (first < len(opens) and opens[first] < end):
+            return None  # a fence or comment spans the edit's start, or starts inside it
+        piece = scan(new, levels=levels)
+        if piece.unclosed is not None:
+            return None
+        pieces.append((start, end, piece))
+    if len(text) != len(source) + sum(len(p.text) - (e - s) for s, e, p in pieces):
+        return None  # not these edits' text
+    out = Outline(text)
+
+    def keep(begin: int, stop: int, shift: int) -> None:
+        """What starts in [begin, stop) of the old text, moved by `shift`."""
+        i, j = bisect_left(heads, begin), bisect_left(heads, stop)
+        out.headings += [_moved(h, shift) for h in old.headings[i:j]]
+        i, j = bisect_left(old.breaks, begin), bisect_left(old.breaks, stop)
+        out.breaks += [b + shift for b in old.breaks[i:j]]
+        i, j = bisect_left(opens, begin), bisect_left(opens, stop)
+        out.hidden += [(a + shift, b + shift) for a, b in old.hidden[i:j]]
+
+    shift, pos = 0, 0
+    for start, end, piece in pieces:
+        keep(pos, start, shift)
+        at = start + shift
+        out.headings += [_moved(h, at) for h in piece.headings]
+        out.breaks += [b + at for b in piece.breaks]
+        out.hidden += [(a + at, b + at) for a, b in piece.hidden]
+        shift += len(piece.text) - (end - start)
+        pos = end
+    keep(pos, len(source) + 1, shift)
+    return out
+
+
+def _moved(heading: Heading, by: int) -> Heading:
+    return Heading(heading.level, heading.title, heading.start + by, heading.end + by)
