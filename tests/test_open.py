@@ -90,6 +90,32 @@ def test_id_allocation_skips_numbers_taken_on_other_branches(
     assert result.stdout.strip() == "ERR-2026-11-20-002"
 
 
+def test_id_allocation_sees_a_number_taken_on_a_branch_after_the_last_open(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """What each branch's file holds is remembered by its blob: a branch that commits a new ID
+    after an open has a new blob, and the next open does not take that number."""
+
+    def opened(label: str) -> str:
+        return run_ledger(
+            "open", "P1", "data", label, "--at", "2026-11-20 09:00", cwd=ledger_repo
+        ).stdout.strip()  # fmt: skip
+
+    assert opened("first") == "ERR-2026-11-20-001"
+    git(ledger_repo, "commit", "-q", "-am", "Open the first")
+    assert opened("looked, then undone") == "ERR-2026-11-20-002"
+    git(ledger_repo, "checkout", "-q", "--", ".")
+    git(ledger_repo, "checkout", "-q", "-b", "feature")
+    assert opened("on feature") == "ERR-2026-11-20-002"
+    git(ledger_repo, "commit", "-q", "-am", "Open on feature")
+    git(ledger_repo, "checkout", "-q", "main")
+    cache = ledger_repo / ".git" / "ledger-cache" / "branch-numbers.pickle"
+    assert opened("on main") == "ERR-2026-11-20-003"
+    git(ledger_repo, "checkout", "-q", "--", ".")
+    cache.write_bytes(b"\x80\x05junk")  # a damaged memory is only a lost speed-up
+    assert opened("on main again") == "ERR-2026-11-20-003"
+
+
 def test_id_allocation_sees_remote_tracking_branches(
     ledger_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
 ) -> None:
