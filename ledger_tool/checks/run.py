@@ -20,6 +20,7 @@ from ledger_tool.checks.problem import Problem
 from ledger_tool.config import Config
 from ledger_tool.exceptions import ParseError
 from ledger_tool.files.errors_md import ErrorsFile
+from ledger_tool.markdown.outline import Outline
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,16 @@ def check(
     missing: MissingCommits,
     shallow: Callable[[], bool] = lambda: False,
     cache: dict[bytes, BlockResult] | None = None,
+    outline: Outline | None = None,
 ) -> list[Problem]:
     """Every problem in the three files, sorted by file and line.
 
-    `cache` (results of earlier runs, updated in place) spares re-reading unchanged blocks.
+    `cache` (results of earlier runs, updated in place) spares re-reading unchanged blocks;
+    `outline`, the errors file's when known, spares scanning it.
     """
     path, text = sources.errors
     try:
-        doc = ErrorsFile(path, text, strict=False)
+        doc = ErrorsFile(path, text, strict=False, outline=outline)
     except ParseError as exc:
         return [Problem(exc.path, exc.line, exc.code, exc.message + _adopt_hint(text))]
     problems = [

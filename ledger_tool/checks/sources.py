@@ -14,7 +14,7 @@ from ledger_tool import gitdirs
 from ledger_tool.checks.problem import Problem
 from ledger_tool.checks.run import Sources, check
 from ledger_tool.exceptions import GitMissing, LedgerError
-from ledger_tool.files import store
+from ledger_tool.files import outlines, store
 from ledger_tool.files.cache import Memory
 from ledger_tool.workspace import Workspace
 
@@ -45,6 +45,7 @@ def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Check
         lambda shas: repo.missing(shas, memory),
         repo.shallow,
         memory.blocks,
+        outlines.outline(ws, sources.errors[1], 3),  # as the last command wrote it, mostly
     )
     memory.save()
     return Checked(problems, repo.no_git)
