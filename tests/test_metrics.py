@@ -92,6 +92,7 @@ def group(
             {"id": i, "severity": s, "area": a, "since": f"{t}:00+00:00", "age_hours": age}
             for i, s, a, t, age in open_ or []
         ],
+        "open_count": len(open_ or []),
         "sightings": {"total": sightings[0], "per_day": sightings[1]},
         "too_little_data": {
             "ttr": ttr[0] < 5,

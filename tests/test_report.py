@@ -21,6 +21,7 @@ from ledger_tool.figures.cells import Cell, Table, markdown_table
 from ledger_tool.figures.chart import axis_top, svg
 from ledger_tool.figures.weeks import WeekCount, parse_week
 from ledger_tool.markdown.textcodec import heading_anchor
+from ledger_tool.model.timefmt import human_duration
 from tests.conftest import LedgerRunner, git
 from tests.test_metrics import _build, _metrics
 
@@ -30,7 +31,7 @@ SCRIPT = "<script>alert(1)</script> in a shard | name"
 BEFORE_FIX = """
 open P0 inference "CUDA OOM during eval" --at "2026-10-10 22:00"
 seen ERR-2026-10-10-001 --count 2 --at "2026-10-12 02:00"
-resolve ERR-2026-10-10-001 --at "2026-10-12 04:00" --commit HEAD
+resolve ERR-2026-10-10-001 --at "2026-10-12 04:00" --commit HEAD --root-cause "eval batch too big for 80 GB" --solution "halve the eval batch"
 """
 AFTER_FIX = f"""
 open P0 training "NCCL timeout" --at "2026-10-13 10:00"
@@ -44,6 +45,7 @@ resolve ERR-2026-10-13-001 --at "2026-10-15 10:00"
 seen ERR-2026-10-14-001 --count 2 --at "2026-10-16 15:00"
 resolve ERR-2026-10-14-001 --at "2026-10-17 09:00"
 open P1 api "Slow responses" --at "2026-10-18 18:00"
+note ERR-2026-10-18-001 --next-steps "profile the tokenizer under load"
 seen ERR-2026-10-10-001 --at "2026-10-20 12:00"
 resolve ERR-2026-10-18-001 --at "2026-10-21 09:00"
 """
@@ -91,15 +93,22 @@ def _change(text: str, label: str) -> list[str]:
 # -- the Markdown report ---------------------------------------------------------------------------
 
 
-def test_front_matter_reads_back_to_the_figures_of_metrics_json(
+def test_front_matter_holds_the_weeks_figures_of_metrics_json_and_stays_short(
     ledger_repo: Path, run_ledger: LedgerRunner, week_repo: dict[str, str]
 ) -> None:
     assert _report(ledger_repo, run_ledger, "--week", "2026-W42") == "reports/2026-W42.md"
-    metadata = frontmatter.load(ledger_repo / "reports" / "2026-W42.md").metadata
+    text = (ledger_repo / "reports" / "2026-W42.md").read_text()
+    metadata = frontmatter.loads(text).metadata
     expected = _metrics(ledger_repo, run_ledger, "2026-10-12", "2026-10-19")
-    for key, value in expected.items():
-        assert metadata[key] == value, key
-    assert metadata == expected
+    # the week's figures, as metrics --json names them; the lists live in the body
+    assert list(metadata) == [
+        "window", "failures", "daily_rate", "ttr", "mtbf_hours", "mtbsi_hours", "recurrence",
+        "sightings", "uptime_pct", "open_count", "too_little_data",
+    ]  # fmt: skip
+    assert metadata == {key: expected[key] for key in metadata}
+    assert expected["open_count"] == len(expected["open"]) == 1
+    # GitHub shows front matter as a table above the page: a short one
+    assert text.index("\n---\n", 4) < 40 * 80 and text[: text.index("\n---\n", 4)].count("\n") < 32
     # the worked example of docs/metrics.md, five weeks earlier
     assert (expected["failures"], expected["ttr"]["mean_hours"], expected["uptime_pct"]) == (
         5,
@@ -137,20 +146,32 @@ def test_errors_opened_resolved_and_regressed_with_their_links(
     ]
     fix = f"[{week_repo['sha'][:7]}](https://github.com/acme/widgets/commit/{week_repo['sha']})"
     assert fix == week_repo["link"]  # as the table's Link to fix had it
+    why = "eval batch too big for 80 GB | halve the eval batch"
     assert _rows(text, "Errors resolved") == [
-        f"| {a} | 2026-10-12 04:00 | 1d 6h 0m | {fix} | P0 | inference | CUDA OOM during eval |",
-        f"| {b} | 2026-10-13 16:00 | 6h 0m | {fix} | P0 | training | NCCL timeout |",
-        f"| {c} | 2026-10-13 20:00 | 8h 0m | - | P0 | inference | Tokenizer crash |",
-        f"| {b} | 2026-10-15 10:00 | 2h 0m | - | P0 | training | NCCL timeout |",
-        f"| {d} | 2026-10-17 09:00 | 3d 0h 0m | - | P1 | data | {shown} |",
+        f"| {a} | 2026-10-12 04:00 | 1 d 6 h | {fix} | P0 | inference | CUDA OOM during eval | {why} |",
+        f"| {b} | 2026-10-13 16:00 | 6 h | {fix} | P0 | training | NCCL timeout | - | - |",
+        f"| {c} | 2026-10-13 20:00 | 8 h | - | P0 | inference | Tokenizer crash | - | - |",
+        f"| {b} | 2026-10-15 10:00 | 2 h | - | P0 | training | NCCL timeout | - | - |",
+        f"| {d} | 2026-10-17 09:00 | 3 d | - | P1 | data | {shown} | - | - |",
     ]
     assert _rows(text, "Errors regressed or reopened") == [
         f"| {b} | 2026-10-15 08:00 | reopened: again on the nightly run | P0 | training | NCCL timeout |",
     ]
     assert _rows(text, "Open at the end of the week") == [
-        f"| {e} | P1 | api | 6h 0m | Slow responses |"
+        f"| {e} | P1 | api | 6 h | Slow responses | profile the tokenizer under load |"
     ]
-    assert _rows(text, "Top areas")[0] == "| training | 2 | 40% | 4.00 |"
+    # area, failures, share, resolved, open at the end, sightings, p50 time to resolve
+    assert _rows(text, "Areas") == [
+        "| training | 2 | 40% | 2 | 0 | 4 | 4 h |",
+        "| api | 1 | 20% | 0 | 1 | 1 | - |",
+        "| data | 1 | 20% | 1 | 0 | 3 | 3 d |",
+        "| inference | 1 | 20% | 2 | 0 | 3 | 19 h |",
+    ]
+    assert _rows(text, "Seen most often") == [
+        f"| {b} | 4 | 4 | P0 | training | NCCL timeout |",
+        f"| {d} | 3 | 3 | P1 | data | {shown} |",
+        f"| {a} | 2 | 4 | P0 | inference | CUDA OOM during eval |",
+    ]
 
 
 def test_the_markdown_parses_as_intended_and_no_html_gets_through(
@@ -163,7 +184,7 @@ def test_the_markdown_parses_as_intended_and_no_html_gets_through(
     assert "<script" not in page
     cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", page)]
     assert SCRIPT in cells  # one cell, its `|` kept: the table still has its columns
-    assert page.count("<table>") == 7
+    assert page.count("<table>") == 9
 
 
 def test_mermaid_chart_of_failures_per_week(
@@ -177,9 +198,11 @@ def test_mermaid_chart_of_failures_per_week(
     assert lines[1] == "xychart-beta"
     weeks = ", ".join(f'"W{n}"' for n in range(35, 43))
     assert f"    x-axis [{weeks}]" in lines
-    # W41: A opened; W42: B, C, D, B again, E (A's regression is in W43, after the week)
-    assert "    bar [0, 0, 0, 0, 0, 0, 1, 5]" in lines
-    assert '    y-axis "Failures (P0 and P1)" 0 --> 5' in lines
+    # W41: A opened; W42: B, C, D, B again, E (A's regression is in W43, after the week); the
+    # bars of all failures first, then the P0 ones drawn over them, in the HTML chart's colours
+    assert lines[-2:] == ["    bar [0, 0, 0, 0, 0, 0, 1, 5]", "    bar [0, 0, 0, 0, 0, 0, 1, 3]"]
+    assert '"plotColorPalette": "#e8a33d, #c0392b"' in lines[0]
+    assert '    y-axis "Failures" 0 --> 5' in lines
 
 
 def test_the_next_week_shows_the_change_read_back_from_the_report_before(
@@ -194,7 +217,7 @@ def test_the_next_week_shows_the_change_read_back_from_the_report_before(
     assert _change(text, "failures") == ["5", "1", "-4 (better)"]
     assert _change(text, "reopen/regression events") == ["1", "1", "no change"]
     assert _change(text, "open at the end") == ["1", "1", "no change"]
-    assert _change(text, "MTTR (h)") == ["23.60", "63.00", "too little data"]  # n = 1 in W43
+    assert _change(text, "MTTR") == ["23 h 36 m", "2 d 15 h", "too little data"]  # n = 1 in W43
     assert "Too little data for a trend" in text
     assert _rows(text, "Errors regressed or reopened")[0].startswith(
         "| [ERR-2026-10-10-001](../ERRORS.md#err-2026-10-10-001) | 2026-10-20 12:00 | regressed at "
@@ -231,7 +254,7 @@ def test_figures_table_marks_too_little_data(
     text = (ledger_repo / "reports" / "2026-W42.md").read_text()
     rows = _rows(text, "Figures")
     assert "| failures (episodes started) | 5 | 3 | 2 |" in rows
-    assert "| time to resolve: mean = MTTR (h) | 23.60 | 11.50\\* | 72.00\\* |" in rows
+    assert "| time to resolve: mean = MTTR | 23 h 36 m | 11 h 30 m\\* | 3 d\\* |" in rows
     assert "| uptime (no P0 episode), % | 90.48 |  |  |" in rows
     assert "\n\\* too little data (fewer than 5 cases): an anecdote, not a trend.\n" in text
 
@@ -252,7 +275,7 @@ def test_html_is_one_self_contained_page_with_user_text_escaped(
     assert (
         page.count("<svg") == 1 and page.count("<rect") == 1 + 2 + 2
     )  # W41; W42 P0 and P1; the legend
-    assert page.count("<table>") == 7
+    assert page.count("<table>") == 9
     href = f'href="https://github.com/acme/widgets/commit/{week_repo["sha"]}"'
     assert href in page
     assert 'href="../ERRORS.md#err-2026-10-13-001-resolved"' in page
@@ -364,7 +387,9 @@ def test_a_week_across_a_dst_change_matches_metrics(
     )
     _report(ledger_repo, run_ledger, "--week", "2026-w43")
     metadata = frontmatter.load(ledger_repo / "reports" / "2026-W43.md").metadata
-    assert metadata == _metrics(ledger_repo, run_ledger, "2026-10-19", "2026-10-26")
+    figures = _metrics(ledger_repo, run_ledger, "2026-10-19", "2026-10-26")
+    assert metadata == {key: figures[key] for key in metadata}
+    assert metadata["ttr"]["mean_hours"] == 4.0  # 01:00 to 04:00 over the change: 4 hours
     assert metadata["window"]["until"] == "2026-10-26T00:00:00+01:00"
 
 
@@ -439,3 +464,110 @@ def test_markdown_cells_show_exactly_their_text() -> None:
         markdown_table(table)
     )
     assert [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", page)] == HOSTILE
+
+
+# -- the summary and the explanations -------------------------------------------------------------
+
+
+def _summary(text: str) -> list[str]:
+    return [line[2:] for line in _section(text, "Summary").splitlines() if line.startswith("- ")]
+
+
+def test_the_summary_says_the_weeks_figures_in_sentences(
+    ledger_repo: Path, run_ledger: LedgerRunner, week_repo: dict[str, str]
+) -> None:
+    _report(ledger_repo, run_ledger, "--week", "2026-W42")
+    text = (ledger_repo / "reports" / "2026-W42.md").read_text()
+    # By hand, from the fixture: opened B, C (P0), D, E (P1); B reopened; resolved A, B, C, B, D
+    # (2, 6, 8, 30, 72 h: p50 8 h, p90 30 + 0.6 * 42 = 55.2 h); E open 6 h at the end; P0 down
+    # 4 + 10 + 2 = 16 h; A and B came back (A in W43); B seen 1 + 3 times; W41 had A's opening.
+    assert _summary(text) == [
+        "4 critical errors opened (2 P0, 2 P1) and 1 reopened or regressed; 5 resolutions of 4 "
+        "errors, median time to resolve 8 h (p90 2 d 7 h).",
+        "1 still open at the end of the week: ERR-2026-10-18-001 (P1 api), for 6 h.",
+        "P0 errors were open for 16 h of the week: uptime 90.48 %.",
+        "2 of the 4 errors resolved came back within 30 days.",
+        "Seen most often: ERR-2026-10-13-001, 4 sightings this week.",
+        "5 failures, up from 1 in 2026-W41.",
+    ]
+    assert "†" not in text  # no figure is degenerate this week
+    # the HTML page says the same, escaped
+    _report(ledger_repo, run_ledger, "--week", "2026-W42", "--format", "html")
+    page = (ledger_repo / "reports" / "2026-W42.html").read_text()
+    assert (
+        "<li>1 still open at the end of the week: ERR-2026-10-18-001 (P1 api), for 6 h.</li>"
+        in page
+    )
+
+
+def test_a_p0_open_all_week_and_a_week_without_failures_are_explained(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    _build(
+        ledger_repo,
+        run_ledger,
+        """
+        open P0 storage "Checkpoint bucket unreachable" --at "2026-09-30 09:00"
+        open P1 data "Shard checksum mismatch" --at "2026-10-01 10:00"
+        resolve ERR-2026-10-01-001 --at "2026-10-01 12:30"
+        """,
+    )
+    _report(ledger_repo, run_ledger, "--week", "2026-W42")
+    text = (ledger_repo / "reports" / "2026-W42.md").read_text()
+    assert _summary(text) == [
+        "A quiet week: no critical error was opened, came back or was resolved.",
+        "1 still open at the end of the week: ERR-2026-09-30-001 (P0 storage), for 18 days.",
+        "P0 error ERR-2026-09-30-001 was open all week: uptime 0 %.",
+        "As many failures as in 2026-W41 (0).",
+    ]
+    rows = _rows(text, "Figures")
+    assert "| uptime (no P0 episode), % | 0.00† |  |  |" in rows
+    assert "| MTBF | -† | - | - |" in rows
+    figures = _section(text, "Figures")
+    for explanation in (
+        "† uptime 0 %: P0 error ERR-2026-09-30-001 was open for the whole week, so every hour "
+        "counts as down.",
+        "† MTBF: no failure started this week, so there is no time between failures to measure.",
+        "† time to resolve: no error was resolved this week.",
+    ):
+        assert f"\n{explanation}\n" in figures
+    # the weeks before: W40 had both failures, and the 2 h 30 m resolution
+    trend = _rows(text, "Time to resolve per week")
+    assert trend[-3] == "| W40 (09-28) | 2 | 1 | 2 h 30 m\\* | 2 h 30 m\\* |"
+    assert trend[-1] == "| W42 (10-12) | 0 | 0 | - | - |"
+
+
+def test_a_report_written_before_the_short_front_matter_is_still_read_back(
+    ledger_repo: Path, run_ledger: LedgerRunner, week_repo: dict[str, str]
+) -> None:
+    """Reports of earlier versions carried all of `ledger metrics --json`: the open backlog as a
+    list, no `open_count`.  The next week's change table still reads them."""
+    whole = _metrics(ledger_repo, run_ledger, "2026-10-12", "2026-10-19")
+    del whole["open_count"]
+    whole["failures"] = 7
+    old = ledger_repo / "reports" / "2026-W42.md"
+    old.parent.mkdir()
+    old.write_text(frontmatter.dumps(frontmatter.Post("# old", **whole), sort_keys=False) + "\n")
+    _report(ledger_repo, run_ledger, "--week", "2026-W43")
+    text = (ledger_repo / "reports" / "2026-W43.md").read_text()
+    assert "2026-W42 as its report [2026-W42.md](2026-W42.md) recorded it." in text
+    assert _change(text, "failures") == ["7", "1", "-6 (better)"]
+    assert _change(text, "open at the end") == ["1", "1", "no change"]
+
+
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [
+        (0, "0 m"),
+        (0.75, "45 m"),
+        (1, "1 h"),
+        (3.5, "3 h 30 m"),
+        (23.99, "23 h 59 m"),
+        (24, "1 d"),
+        (55.2, "2 d 7 h"),
+        (167.6, "7 days"),
+        (12 * 24 + 20, "12 days"),
+    ],
+)
+def test_human_duration(hours: float, words: str) -> None:
+    assert human_duration(hours) == words

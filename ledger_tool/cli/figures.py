@@ -83,16 +83,19 @@ def report(week: str, fmt: str, output: Path | None, force: bool) -> None:
     """Write the weekly reliability report and print its path.
 
     The week runs from Monday 00:00 to the next Monday 00:00 in the configured zone (for the
-    current week: up to now).  The Markdown report starts with YAML front matter holding the
-    week's figures exactly as `ledger metrics --json` gives them for that window (`--since
-    MONDAY --until NEXT-MONDAY` once the week is over); then the figures, the change against
-    the previous week (read back from that week's report in the same folder or reports/, else
-    computed from the ledger), the errors opened, resolved and regressed with links, the top
-    areas, the open backlog and a Mermaid chart of the failures per week over 8 weeks.  Where a
-    figure rests on fewer than 5 cases the report says "too little data" instead of a trend.
-    `--format html` writes one self-contained page (no scripts, nothing fetched) with an SVG
-    chart, every piece of user text escaped.  The templates report.md.j2 and report.html.j2
-    can be overridden in .ledger/templates/.
+    current week: up to now).  The report opens with a summary in sentences, then the week's
+    figures (durations in human units; a line explains each figure that is degenerate this
+    week, such as uptime 0 % while a P0 stayed open), the change against the previous week
+    (read back from that week's report in the same folder or reports/, else computed from the
+    ledger), a Mermaid chart of the failures per week over 8 weeks (P0 and P1 apart), time to
+    resolve per week, the errors opened, resolved (root cause, solution, fix) and regressed with
+    links, the errors seen most often, a table per area and the open backlog with next steps.
+    The Markdown report's YAML front matter holds the week's figures as `ledger metrics --json`
+    names them for that window (`--since MONDAY --until NEXT-MONDAY` once the week is over),
+    without the lists.  Where a figure rests on fewer than 5 cases the report says "too little
+    data" instead of a trend.  `--format html` writes one self-contained page (no scripts,
+    nothing fetched) with an SVG chart, every piece of user text escaped.  The templates
+    report.md.j2 and report.html.j2 can be overridden in .ledger/templates/.
 
     A report written earlier (for any week) is replaced; any other file is refused unless
     --force.

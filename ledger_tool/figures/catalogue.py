@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ledger_tool.model.timefmt import human_duration
+
 MARK = "*"  # after a figure resting on too few cases
 
 Group = dict[str, Any]  # the figures of one group: all errors, or one severity
@@ -28,6 +30,15 @@ def _recurrence(group: Group) -> str:
     return f"{rec['regressed']}/{rec['resolved']} {rec['rate'] * 100:.0f}%"
 
 
+def _open_count(group: Group) -> Any:
+    """Errors open at the window's end (a report before `open_count` kept only the list)."""
+    return group["open_count"] if "open_count" in group else len(group["open"])
+
+
+def _ttr(key: str) -> Callable[[Group], float | None]:
+    return lambda group: group["ttr"][key]
+
+
 @dataclass(frozen=True)
 class Figure:
     """One figure: its labels (terminal table, report change table; "" where it has no row),
@@ -41,6 +52,14 @@ class Figure:
     better: int  # +1 if more is better, -1 if less is, 0 if neither
     show: Callable[[Group], str] | None = None  # its text, where that is not just the number
     overall: bool = False  # of all errors only: no column per severity
+    hours: bool = False  # a duration in hours: the report shows it in human units
+
+    def words(self, group: Group) -> str:
+        """Its text as the report shows it: a duration in human units (`3 h 30 m`)."""
+        value = self.read(group)
+        if self.hours and value is not None:
+            return human_duration(value)
+        return self.text(group)
 
     def text(self, group: Group) -> str:
         return self.show(group) if self.show else number(self.read(group), self.digits)
@@ -59,11 +78,11 @@ FIGURES = [
     Figure("failures (episodes started)", "failures", lambda g: g["failures"], 0, None, -1),
     Figure("failures per day", "failures per day", lambda g: g["daily_rate"], 3, "failures", -1),
     Figure("time to resolve: n", "time to resolve: n", lambda g: g["ttr"]["n"], 0, None, 0),
-    Figure("  p50 (h)", "time to resolve p50 (h)", lambda g: g["ttr"]["p50_hours"], 2, "ttr", -1),
-    Figure("  p90 (h)", "time to resolve p90 (h)", lambda g: g["ttr"]["p90_hours"], 2, "ttr", -1),
-    Figure("  mean = MTTR (h)", "MTTR (h)", lambda g: g["ttr"]["mean_hours"], 2, "ttr", -1),
-    Figure("MTBF (h)", "MTBF (h)", lambda g: g["mtbf_hours"], 2, "failures", 1),
-    Figure("MTBSI (h)", "", lambda g: g["mtbsi_hours"], 2, "failures", 1),
+    Figure("  p50 (h)", "time to resolve p50", _ttr("p50_hours"), 2, "ttr", -1, hours=True),
+    Figure("  p90 (h)", "time to resolve p90", _ttr("p90_hours"), 2, "ttr", -1, hours=True),
+    Figure("  mean = MTTR (h)", "MTTR", _ttr("mean_hours"), 2, "ttr", -1, hours=True),
+    Figure("MTBF (h)", "MTBF", lambda g: g["mtbf_hours"], 2, "failures", 1, hours=True),
+    Figure("MTBSI (h)", "", lambda g: g["mtbsi_hours"], 2, "failures", 1, hours=True),
     Figure(
         "recurrence (regressed/resolved)",
         "recurrence rate",
@@ -83,7 +102,7 @@ FIGURES = [
     ),
     Figure("sightings per day", "", lambda g: g["sightings"]["per_day"], 3, None, 0),
     UPTIME,
-    Figure("", "open at the end", lambda g: len(g["open"]), 0, None, -1, overall=True),
+    Figure("", "open at the end", lambda g: _open_count(g), 0, None, -1, overall=True),
 ]
 BY_SEVERITY = [f for f in FIGURES if f.label and not f.overall]  # a row each, a column a group
 COMPARED = [f for f in FIGURES if f.change]

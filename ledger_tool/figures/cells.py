@@ -7,7 +7,7 @@ A table holds plain text (and an address per cell); each page lays it out in its
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ledger_tool.markdown.textcodec import encode
@@ -39,6 +39,27 @@ def summary(text: str) -> str:
     """The first line of a description, cut to fit a table cell."""
     line = text.strip().split("\n", 1)[0]
     return line if len(line) <= SUMMARY_CHARS else line[: SUMMARY_CHARS - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the report's rows link to and quote, by error ID: `anchors` links each ID to its
+    heading in ERRORS.md, `commit_url` is the commit page pattern (`...{sha}`, "" for none), and
+    `fields` gives an error's free-text fields (the figures read entries without them: they are
+    slow to decode, and the report quotes a few errors only)."""
+
+    anchors: Mapping[str, str]
+    commit_url: str
+    fields: Callable[[str], Mapping[str, str]]
+
+    def cell(self, error_id: str) -> Cell:
+        """The error's ID, linked to its entry."""
+        return Cell(error_id, self.anchors.get(error_id, ""))
+
+
+def field_cell(fields: Mapping[str, str], name: str) -> Cell:
+    """The first line of a free-text field, "-" when it is empty."""
+    return Cell(summary(fields.get(name, "")) or "-")
 
 
 def safe_href(url: str) -> str:

@@ -13,6 +13,7 @@ from ledger_tool.figures.weeks import WeekCount
 WIDTH, HEIGHT = 720, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, WIDTH - 16, 40, HEIGHT - 44  # the plot area
 BAR_SHARE = 0.6  # of each week's slot
+COLOURS = {"P0": "#c0392b", "P1": "#e8a33d"}  # as report.html.j2 has them
 
 
 @dataclass(frozen=True)
@@ -54,18 +55,22 @@ def axis_top(peak: int) -> tuple[int, int]:
 
 
 def mermaid(weeks: list[WeekCount]) -> str:
-    """An `xychart-beta` bar chart of the failures per week (the inside of a ```mermaid block)."""
+    """An `xychart-beta` bar chart of the failures per week (the inside of a ```mermaid block),
+    P0 and P1 as two series: Mermaid draws bars of one week over each other, so the P0 bars,
+    drawn last, cover the foot of the bars of all failures and the two read as stacked, in the
+    colours of the HTML chart."""
     top, _ = axis_top(max(w.total for w in weeks))
     labels = ", ".join(f'"{w.label}"' for w in weeks)
-    values = ", ".join(str(w.total) for w in weeks)
+    palette = f"{COLOURS['P1']}, {COLOURS['P0']}"
     return "\n".join(
         [
-            '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#c0392b"}}}}%%',
+            f'%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{palette}"}}}}}}}}%%',
             "xychart-beta",
-            f'    title "Failures per week, {weeks[0].label} to {weeks[-1].label}"',
+            f'    title "Failures per week, {weeks[0].label} to {weeks[-1].label}: P0 red, P1 amber"',
             f"    x-axis [{labels}]",
-            f'    y-axis "Failures (P0 and P1)" 0 --> {top}',
-            f"    bar [{values}]",
+            f'    y-axis "Failures" 0 --> {top}',
+            f"    bar [{', '.join(str(w.total) for w in weeks)}]",
+            f"    bar [{', '.join(str(w.p0) for w in weeks)}]",
         ]
     )
 

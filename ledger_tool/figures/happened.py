@@ -4,22 +4,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 
-from ledger_tool.figures.cells import Cell, Table, safe_href, summary
-from ledger_tool.figures.metrics import episodes
+from ledger_tool.figures.cells import Cell, Lookup, Table, field_cell, safe_href, summary
+from ledger_tool.figures.metrics import episodes, hours_between
 from ledger_tool.model.entry import Entry, events_of
 from ledger_tool.model.history import Event
-from ledger_tool.model.timefmt import elapsed, format_duration, format_time
+from ledger_tool.model.timefmt import format_time, human_duration
 
 _ABOUT = ("Severity", "Area", "Description")
 # by kind of event: the table's header, its columns (as Table has them), its empty sentence
 _HAPPENED = {
     "opened": (("ID", "Opened", *_ABOUT), "llllw", "No error was opened this week."),
     "resolved": (
-        ("ID", "Resolved", "Time to resolve", "Fix", *_ABOUT),
-        "llrlllw",
+        ("ID", "Resolved", "Time to resolve", "Fix", *_ABOUT, "Root cause", "Solution"),
+        "llrlllwww",
         "No error was resolved this week.",
     ),
     "regressed": (
@@ -28,6 +28,7 @@ _HAPPENED = {
         "No error regressed or was reopened this week.",
     ),
 }
+SEEN = ("opened", "seen")  # the events that count sightings, as metrics.py counts them
 Rows = dict[str, list[tuple[datetime, tuple[Cell, ...]]]]
 
 
@@ -37,14 +38,12 @@ def _fix_cell(event: Event, commit_url: str) -> Cell:
     return Cell(event.commit[:7], safe_href(commit_url.replace("{sha}", event.commit)))
 
 
-def _event_rows(
-    entries: Iterable[Entry], since: datetime, until: datetime, anchors: Mapping[str, str], url: str
-) -> Rows:
+def _event_rows(entries: Iterable[Entry], since: datetime, until: datetime, look: Lookup) -> Rows:
     rows: Rows = {kind: [] for kind in _HAPPENED}
     for entry in entries:
         events = events_of(entry)
-        took = {ep.end: elapsed(ep.start, ep.end) for ep in episodes(entry, events) if ep.end}
-        head = (Cell(entry.id, anchors.get(entry.id, "")),)
+        took = {ep.end: hours_between(ep.start, ep.end) for ep in episodes(entry, events) if ep.end}
+        head = (look.cell(entry.id),)
         about = (Cell(entry.severity), Cell(entry.area), Cell(summary(entry.description)))
         for event in events:
             if not since <= event.at < until:
@@ -53,9 +52,14 @@ def _event_rows(
             if event.kind == "opened":
                 rows["opened"].append((event.at, (*head, when, *about)))
             elif event.kind == "resolved" and event.at in took:
-                spent = Cell(format_duration(took[event.at]))
+                spent = Cell(human_duration(took[event.at]))
+                told = look.fields(entry.id)
+                why = (field_cell(told, "Root Cause"), field_cell(told, "Solution"))
                 rows["resolved"].append(
-                    (event.at, (*head, when, spent, _fix_cell(event, url), *about))
+                    (
+                        event.at,
+                        (*head, when, spent, _fix_cell(event, look.commit_url), *about, *why),
+                    )
                 )
             elif event.kind in ("reopened", "regressed"):
                 how = event.kind + (f": {event.note}" if event.note else "")
@@ -66,11 +70,10 @@ def _event_rows(
 
 
 def happened_tables(
-    entries: list[Entry], since: datetime, until: datetime, anchors: Mapping[str, str], url: str
+    entries: list[Entry], since: datetime, until: datetime, look: Lookup
 ) -> dict[str, Table]:
-    """The opened, resolved and regressed tables of [since, until), in time order; `anchors`
-    links each ID to its entry, `url` is the commit page pattern (`...{sha}`)."""
-    found = _event_rows(entries, since, until, anchors, url)
+    """The opened, resolved and regressed tables of [since, until), in time order."""
+    found = _event_rows(entries, since, until, look)
     return {
         kind: Table(
             header,
@@ -80,3 +83,17 @@ def happened_tables(
         )
         for kind, (header, columns, empty) in _HAPPENED.items()
     }
+
+
+def sightings(
+    entries: Iterable[Entry], since: datetime, until: datetime
+) -> list[tuple[int, Entry]]:
+    """How often each error was seen in [since, until) (its opening and its `seen` counts), most
+    first, errors seen once or never left out."""
+    counted = [
+        (sum(e.count for e in events_of(entry) if e.kind in SEEN and since <= e.at < until), entry)
+        for entry in entries
+    ]
+    return sorted(
+        ((n, entry) for n, entry in counted if n > 1), key=lambda item: (-item[0], item[1].id)
+    )

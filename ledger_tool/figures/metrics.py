@@ -254,6 +254,7 @@ def _figure_set(errors: list[_Error], window: Window) -> dict[str, Any]:
         "recurrence": recurrence,
         "distribution": _distribution(failures, ended),
         "open": _backlog(current, window.until),
+        "open_count": sum(1 for ep in current if ep.end is None),
         "sightings": series["sightings"],
         "too_little_data": {
             "ttr": len(durations) < TOO_LITTLE,

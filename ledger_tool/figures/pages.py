@@ -1,5 +1,5 @@
 """Weekly reports as files: the Markdown page with the week's figures as YAML front matter
-(python-frontmatter), the self-contained HTML page, a previous week's figures read back from its
+(python-frontmatter; the figures only, so that GitHub shows it as a short table), the self-contained HTML page, a previous week's figures read back from its
 report, and the write itself (a temporary file renamed over the target).
 """
 
@@ -19,7 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.figures import chart
 from ledger_tool.figures.catalogue import usable
-from ledger_tool.figures.cells import Cell, markdown_cell, markdown_table, markdown_text
+from ledger_tool.figures.cells import Cell, Lookup, markdown_cell, markdown_table, markdown_text
 from ledger_tool.figures.report import Report, build
 from ledger_tool.figures.weeks import week_bounds, week_label
 from ledger_tool.files import store
@@ -83,8 +83,7 @@ def make(
         now,
         ws.config.recurrence_days,
         _relative(previous, out.parent),
-        anchors(ledger, out.parent),
-        commit_url,
+        Lookup(anchors(ledger, out.parent), commit_url, lambda i: ledger.entry(i).fields),
     )
     return markdown(ws.root, report) if fmt == "md" else html(ws.root, report)
 
@@ -157,11 +156,13 @@ def markdown(root: Path, report: Report) -> str:
         report=report,
         tables={name: markdown_table(table) for name, table in report.tables.items()},
         notes={name: markdown_text(note) for name, note in report.notes.items()},
+        summary=[markdown_text(line) for line in report.summary],
+        explained=[markdown_text(line) for line in report.explained],
         chart=chart.mermaid(report.weeks),
         previous=markdown_cell(Cell(source, source)) if source else "",
     )
     post = frontmatter.Post(body)
-    post.metadata.update(report.figures)
+    post.metadata.update(report.front_matter)
     return str(frontmatter.dumps(post, handler=_YAML())) + "\n"
 
 
@@ -173,6 +174,8 @@ def html(root: Path, report: Report) -> str:
         report=report,
         tables=report.tables,
         notes=report.notes,
+        summary=report.summary,
+        explained=report.explained,
         chart=chart.svg(report.weeks),
         previous=report.previous_source,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ledger_tool.exceptions import LedgerError
-from ledger_tool.figures.metrics import episodes
+from ledger_tool.figures.metrics import episodes, hours_between
 from ledger_tool.model.entry import Entry
 from ledger_tool.model.vocabulary import Severity
 
@@ -25,8 +25,9 @@ _WEEK = re.compile(r"(\d{4})-?W(\d\d)", re.IGNORECASE)
 class WeekCount:
     label: str  # W47
     monday: date
-    p0: int
+    p0: int  # failures (episodes started)
     p1: int
+    resolved: tuple[float, ...] = ()  # hours each episode resolved in the week took
 
     @property
     def total(self) -> int:
@@ -80,15 +81,23 @@ def week_window(monday: date, tz: tzinfo, now: datetime) -> tuple[datetime, date
 def weekly_failures(
     entries: Iterable[Entry], monday: date, until: datetime, weeks: int = WEEKS
 ) -> list[WeekCount]:
-    """Failures (episodes started) per ISO week, P0 and P1, for the `weeks` weeks ending with the
-    week of `monday`, counted up to `until`."""
+    """Failures (episodes started) per ISO week, P0 and P1, and the times to resolve of the
+    episodes resolved in it, for the `weeks` weeks ending with the week of `monday`, counted up
+    to `until`."""
     first = monday - timedelta(weeks=weeks - 1)
     counts = {first + timedelta(weeks=i): [0, 0] for i in range(weeks)}
+    took: dict[date, list[float]] = {day: [] for day in counts}
+    zone = until.tzinfo
     for entry in entries:
         for ep in episodes(entry):
-            week = monday_of(ep.start.astimezone(until.tzinfo).date())
+            week = monday_of(ep.start.astimezone(zone).date())
             if ep.start < until and week in counts:
                 counts[week][ep.severity != Severity.P0] += 1
+            if ep.end is not None and ep.end < until:
+                ended = monday_of(ep.end.astimezone(zone).date())
+                if ended in took:
+                    took[ended].append(hours_between(ep.start, ep.end))
     return [
-        WeekCount(f"W{day.isocalendar()[1]:02d}", day, p0, p1) for day, (p0, p1) in counts.items()
+        WeekCount(f"W{day.isocalendar()[1]:02d}", day, p0, p1, tuple(sorted(took[day])))
+        for day, (p0, p1) in counts.items()
     ]

@@ -68,3 +68,18 @@ def format_duration(delta: timedelta) -> str:
     if hours:
         return f"{hours}h {mins}m"
     return f"{mins}m"
+
+
+def human_duration(hours: float) -> str:
+    """A duration as a report's reader takes it in: `45 m`, `3 h 30 m`, `2 d 6 h`, `12 days`
+    (two units at most, the smaller one dropped when it is zero)."""
+    minutes = max(0, round(hours * 60))
+    if minutes < 60:
+        return f"{minutes} m"
+    if minutes < 24 * 60:
+        whole, mins = divmod(minutes, 60)
+        return f"{whole} h {mins} m" if mins else f"{whole} h"
+    days, rest = divmod(round(minutes / 60), 24)
+    if days >= 7:
+        return f"{days} days"
+    return f"{days} d {rest} h" if rest else f"{days} d"
