@@ -29,6 +29,7 @@ RANK = {
     "gitlink": 5,
     "checks": 6,
     "ingest": 6,
+    "agents": 6,
     "cli": 7,
     "__main__": 8,
 }
@@ -37,6 +38,7 @@ DOORS = {
     "click": ("cli",),
     "git": ("gitlink/",),  # gitpython
     "jinja2": ("files/templates.py",),
+    "mcp": ("agents/server.py",),
 }
 
 

@@ -107,4 +107,5 @@ COMMANDS = {  # name: (module of cli/, function); a command's module is imported
     "report": ("figures", "report"),
     "ingest": ("ingest", "ingest"),
     "run": ("ingest", "run"),
+    "mcp": ("agents", "mcp"),
 }

@@ -22,12 +22,26 @@ if TYPE_CHECKING:
     from ledger_tool.workspace import Workspace
 
 
+CI_WORKFLOWS = {"github": ".github/workflows/ledger.yml"}
+
+
 @click.command()
 @click.option("--hooks", is_flag=True, help="Also install the git hooks (`ledger hooks install`).")
-def init(hooks: bool) -> None:
+@click.option(
+    "--ci",
+    type=click.Choice(sorted(CI_WORKFLOWS)),
+    help="Also write a CI workflow: `github` writes .github/workflows/ledger.yml, which runs "
+    "`ledger check` and `ledger sync --check` on pull requests and commits last week's report "
+    "every Monday.",
+)
+def init(hooks: bool, ci: str | None) -> None:
     """Create the missing ERRORS.md, JOURNAL.md and TASKS.md and a default `.ledger.toml`.
 
     Existing files are adopted as they are (the seed's ERRORS.md included); nothing is overwritten.
+
+    \b
+        ledger init --hooks             # and the git hooks
+        ledger init --ci github         # and a GitHub Actions workflow
     """
     from ledger_tool import gitdirs
     from ledger_tool.cli.hooks import install_hooks
@@ -42,15 +56,33 @@ def init(hooks: bool) -> None:
         from ledger_tool.gitlink import gitio
 
         gitio.open_repo(ws.root)  # a git that cannot work here says so before any file is made
+    workflow = ws.inside(ws.root / CI_WORKFLOWS[ci], "the CI workflow") if ci else None
     with writing(ws) as out:
         if ws.path("errors").exists():
             start.refuse_unreadable(ws, functools.partial(_adopted, ws))
         created, lines = start.missing_files(ws)
         out.update(created)
+        if ci and workflow is not None:
+            shown = CI_WORKFLOWS[ci]
+            if workflow.exists():  # the team's now, as the ledger files are once made
+                lines.append(f"kept     {shown}")
+            else:
+                out[workflow] = _workflow(ws, ci)
+                lines.append(f"created  {shown}")
     click.echo("\n".join(lines))
     if hooks:
         install_hooks(ws)
     _hint_journal_only(ws)
+
+
+def _workflow(ws: Workspace, ci: str) -> str:
+    """The CI workflow, from its template (which a repository may override)."""
+    from ledger_tool import __version__
+    from ledger_tool.figures.pages import REPORTS_DIR
+    from ledger_tool.files.templates import render_page
+
+    install = f"ledger-tool @ git+https://github.com/ledger-tool/ledger@v{__version__}"
+    return render_page(ws.root, f"ci_{ci}.yml.j2", install=install, reports=REPORTS_DIR)
 
 
 def _hint_journal_only(ws: Workspace) -> None:

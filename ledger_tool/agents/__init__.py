@@ -1,0 +1,1 @@
+"""Interfaces for coding agents: `ledger mcp`, the commands as Model Context Protocol tools."""
