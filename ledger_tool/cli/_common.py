@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ledger_tool.exceptions import LedgerError
 from ledger_tool.markdown.textcodec import printable
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from ledger_tool.files.ledger import Ledger
     from ledger_tool.gitlink.gitio import RepoFacts
     from ledger_tool.model.entry import Entry
@@ -57,6 +60,31 @@ def print_json(data: object) -> None:
 
 def normal_id(error_id: str) -> str:
     return error_id.strip().upper()
+
+
+def complete_ids(status: str | None = None) -> Callable[..., list[CompletionItem]]:
+    """Shell completion of an error ID, from the rows of ERRORS.md's table (`ACTIVE P1 hooks` as
+    its help), only those of `status` when given; nothing when there is no ledger to read."""
+
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        try:
+            text = workspace().path("errors").read_text(encoding="utf-8", errors="replace")
+        except (OSError, LedgerError):
+            return []
+        found = []
+        for line in text.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) < 5 or not cells[0].startswith("ERR-"):
+                continue
+            if cells[0].startswith(incomplete.upper()) and status in (None, cells[2].lower()):
+                found.append(CompletionItem(cells[0], help=" ".join(cells[2:5])))
+        return found
+
+    return complete
 
 
 def fmt(moment: datetime | None) -> str:

@@ -16,6 +16,7 @@ from click.core import ParameterSource
 from ledger_tool.cli._common import (
     AT_HELP,
     change,
+    complete_ids,
     fmt,
     lazy_git_facts,
     needed_git_facts,
@@ -86,7 +87,7 @@ def open_(
 
 
 @click.command()
-@click.argument("error_id")
+@click.argument("error_id", shell_complete=complete_ids())
 @click.option("--count", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--at", help=AT_HELP)
 @click.option(
@@ -146,7 +147,7 @@ def _note_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 @click.command()
-@click.argument("error_id")
+@click.argument("error_id", shell_complete=complete_ids())
 @_note_options
 @click.option("--append", is_flag=True, help="Add to the field's text instead of replacing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the updated entry as JSON.")
@@ -167,7 +168,7 @@ def note(error_id: str, append: bool, as_json: bool, **fields: str | None) -> No
 
 
 @click.command()
-@click.argument("error_id")
+@click.argument("error_id", shell_complete=complete_ids("active"))
 @click.option("--commit", "rev", help="The fix commit (SHA, branch, tag); read through git.")
 @click.option("--root-cause", default="", help="The final root cause.")
 @click.option("--solution", default="", help="What was done to fix it.")
@@ -208,7 +209,7 @@ def resolve(
 
 
 @click.command()
-@click.argument("error_id")
+@click.argument("error_id", shell_complete=complete_ids("resolved"))
 @click.option("--reason", default="", help="Why it is open again.")
 @click.option("--at", help=AT_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the reopened entry as JSON.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ledger_tool.cli._common import fmt, normal_id, print_json, say, workspace
+from ledger_tool.cli._common import complete_ids, fmt, normal_id, print_json, say, workspace
 from ledger_tool.markdown.textcodec import printable
 from ledger_tool.model.vocabulary import SEVERITIES, Status
 
@@ -38,7 +38,7 @@ def list_(status: str | None, severity: str | None, area: str | None, as_json: b
 
 
 @click.command()
-@click.argument("error_id")
+@click.argument("error_id", shell_complete=complete_ids())
 @click.option("--json", "as_json", is_flag=True, help="Print the entry as one JSON object.")
 def show(error_id: str, as_json: bool) -> None:
     """Show one error with every field and its history."""
