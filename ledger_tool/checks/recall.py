@@ -16,7 +16,7 @@ checks themselves: it is the whole of a warm `ledger check`.
 from __future__ import annotations
 
 import os
-from hashlib import blake2b
+from hashlib import sha256
 from pathlib import Path
 
 from ledger_tool import gitdirs
@@ -56,7 +56,7 @@ def _stat(path: Path) -> Stat | None:
 
 def _digest(path: Path) -> bytes | None:
     try:
-        return blake2b(path.read_bytes(), digest_size=16).digest()
+        return sha256(path.read_bytes()).digest()[:16]  # SHA-256: CPUs speed it up, 2x BLAKE2b
     except OSError:
         return None
 

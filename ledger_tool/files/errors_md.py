@@ -101,38 +101,44 @@ class ErrorsFile(SummaryTable, BlockBreaks):
         )
 
     def _read_blocks(self) -> None:
-        headings = self.outline.headings
+        """Every `### ERR-...` block of the two sections, ending at the next heading of level 3
+        or less, the section's end or the next thematic break, whichever comes first (one pass
+        from the end: a 10,000-entry file has as many headings)."""
         breaks = self.outline.breaks
+        spans = [
+            (name, sec.heading_end, sec.stop)
+            for name in ("active", "resolved")
+            if (sec := self.sections.get(name)) is not None
+        ]
+        found: list[tuple[str, int, int, str]] = []  # (title, start, stop, section), last first
         next_stop = len(self.text)
-        stops = [0] * len(headings)  # where a block starting at heading i must end at the latest
-        for i in range(len(headings) - 1, -1, -1):
-            stops[i] = next_stop
-            if headings[i].level <= 3:
-                next_stop = headings[i].start
-        for i, h in enumerate(headings):
-            if h.level != 3 or not h.title.startswith("ERR-"):
-                continue
-            section = self._section_at(h.start)
-            if section is None:
-                continue
-            m = _ID_TITLE.fullmatch(h.title)
+        for level, title, start, _ in reversed(self.outline.headings):
+            if level == 3 and title.startswith("ERR-"):
+                for name, low, high in spans:
+                    if low <= start < high:
+                        found.append((title, start, next_stop if next_stop < high else high, name))
+                        break
+            if level <= 3:
+                next_stop = start
+        for title, start, stop, section in reversed(found):
+            m = _ID_TITLE.fullmatch(title)
             if m is None:
-                message = f"heading '### {h.title}' is not an error ID ERR-YYYY-MM-DD-NNN"
-                self._problem(self.error(h.start, message, "LDG101"))
+                message = f"heading '### {title}' is not an error ID ERR-YYYY-MM-DD-NNN"
+                self._problem(self.error(start, message, "LDG101"))
                 continue
             error_id = m.group("id")
-            stop = min(stops[i], self.sections[section].stop)
-            j = bisect_right(breaks, h.start)
-            if j < len(breaks):
-                stop = min(stop, breaks[j])
-            ref = BlockRef(error_id, section, h.start, stop, self.text)
+            if breaks:  # a thematic break below the heading ends the block
+                j = bisect_right(breaks, start)
+                if j < len(breaks) and breaks[j] < stop:
+                    stop = breaks[j]
+            ref = BlockRef(error_id, section, start, stop, self.text)
             if error_id in self.blocks:
                 first = self.line_of(error_id)
                 message = (
                     f"duplicate ID {error_id} (also at line {first}); "
                     f"renumber one of them with `ledger renumber {error_id} NEW-ID`"
                 )
-                self._problem(self.error(h.start, message, "LDG102"))
+                self._problem(self.error(start, message, "LDG102"))
                 self.duplicates.setdefault(error_id, []).append(ref)
                 continue
             self.blocks[error_id] = ref

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from hashlib import blake2b
+from hashlib import sha256
 from typing import NamedTuple
 
 from ledger_tool.exceptions import ParseError
@@ -68,7 +68,7 @@ def all_recorded(ws: Workspace, commits: Sequence[TrailerCommit]) -> bool:
         return False
     text = store.read_text(path, ws.display("errors"))
     memory = Memory(ws, "sync")  # the file changes far less often than commits are made
-    key = blake2b(b"records-1\0" + text.encode(), digest_size=16).digest()
+    key = sha256(b"records-1\0" + text.encode()).digest()[:16]
     records = memory.recorded.get(key)
     if not isinstance(records, Records):
         try:
