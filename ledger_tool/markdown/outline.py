@@ -185,7 +185,10 @@ def spliced(
     def keep(begin: int, stop: int, shift: int) -> None:
         """What starts in [begin, stop) of the old text, moved by `shift`."""
         i, j = bisect_left(heads, begin), bisect_left(heads, stop)
-        out.headings += [_moved(h, shift) for h in old.headings[i:j]]
+        out.headings += [
+            Heading(level, title, a + shift, b + shift)  # inline: 10,000 headings move
+            for level, title, a, b in old.headings[i:j]
+        ]
         i, j = bisect_left(old.breaks, begin), bisect_left(old.breaks, stop)
         out.breaks += [b + shift for b in old.breaks[i:j]]
         i, j = bisect_left(opens, begin), bisect_left(opens, stop)
