@@ -401,6 +401,45 @@ def test_remembered_results_follow_every_change(
     assert run_ledger("check", cwd=checked_repo).code == 0
 
 
+def _rows_swapped(text: str) -> str:
+    lines = text.split("\n")
+    rows = [i for i, line in enumerate(lines) if line.startswith("| ERR-")]
+    lines[rows[0]], lines[rows[1]] = lines[rows[1]], lines[rows[0]]
+    return "\n".join(lines)
+
+
+# Edits that the rules across blocks and files must see, though no block's facts change (or only
+# the facts do): (file, edit, the code it must bring)
+ACROSS = [
+    ("TASKS.md", lambda t: t.replace("**Status**: COMPLETE", "**Status**: IN_PROGRESS"), "LDG403"),
+    ("TASKS.md", lambda t: t.replace("TASK-ERR-2026-11-20-002", "TASK-ERR-2026-11-20-092"), "LDG402"),
+    ("JOURNAL.md", lambda t: t.replace("|ERROR:ERR-2026-11-20-002|", "|ERROR:ERR-2026-11-20-092|"), "LDG302"),
+    ("ERRORS.md", lambda t: t.replace("| data |", "| dota |", 1), "LDG203"),
+    ("ERRORS.md", _rows_swapped, "LDG204"),
+    ("ERRORS.md", lambda t: t.replace("**Area**: data", "**Area**: dota", 1), "LDG203"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "edit", "code"), ACROSS, ids=[c for _, _, c in ACROSS])
+def test_the_rules_across_files_are_skipped_only_while_their_inputs_stay_the_same(
+    checked_repo: Path, run_ledger: LedgerRunner, name: str, edit: Callable[[str], str], code: str
+) -> None:
+    """`check` remembers which inputs of its table, journal and task rules found nothing, and
+    skips those rules while the inputs stay the same: an edit to any of them is still seen, as
+    a check without the memory sees it."""
+    assert run_ledger("check", cwd=checked_repo).code == 0  # found nothing: remembered
+    path = checked_repo / name
+    good = path.read_text()
+    path.write_text(edit(good))
+    remembered = run_ledger("check", cwd=checked_repo)
+    assert remembered.code == 1 and code in remembered.stdout, remembered.stdout
+    shutil.rmtree(checked_repo / ".git" / "ledger-cache")
+    fresh = run_ledger("check", cwd=checked_repo)
+    assert (fresh.code, fresh.stdout) == (remembered.code, remembered.stdout)
+    path.write_text(good)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+
+
 OLD_CACHE = Path(__file__).parent / "data" / "flat_layout_cache"
 
 

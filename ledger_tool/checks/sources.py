@@ -46,6 +46,7 @@ def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Check
         repo.shallow,
         memory.blocks,
         outlines.outline(ws, sources.errors[1], 3),  # as the last command wrote it, mostly
+        memory.clean,
     )
     memory.save()
     return Checked(problems, repo.no_git)

@@ -52,13 +52,18 @@ class Memory:
         self.entries: dict[bytes, Entry] = data.get("entries", {})
         # lifecycle.sync.Records values, typed there (lifecycle is a later layer)
         self.recorded: dict[bytes, Any] = data.get("recorded", {})
+        # the inputs of `check`'s rules across blocks and files that found nothing (checks.run)
+        self.clean: set[bytes] = data.get("clean", set())
         self._saved = self._keys()
         if self.path is not None and self.path.parent.is_dir():
             with contextlib.suppress(OSError):  # a read-only .git: nothing to tidy
                 sweep(self.path.parent)
 
-    def _keys(self) -> tuple[set[bytes], set[str], set[bytes], set[bytes]]:
-        return set(self.blocks), set(self.commits), set(self.entries), set(self.recorded)
+    def _keys(self) -> tuple[set[bytes] | set[str], ...]:
+        return (
+            set(self.blocks), set(self.commits), set(self.entries), set(self.recorded),
+            set(self.clean),
+        )  # fmt: skip
 
     def save(self) -> None:
         if self.path is None or self._saved == self._keys():
@@ -68,6 +73,7 @@ class Memory:
             "commits": self.commits,
             "entries": self.entries,
             "recorded": self.recorded,
+            "clean": self.clean,
         }
         write_stamped(self.path, {k: v for k, v in data.items() if v})
 
