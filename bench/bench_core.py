@@ -63,7 +63,7 @@ TARGETS: dict[str, float] = {
     'ledger open P0 inference "bench"': 3.0,
     "ledger open, one after another": 3.0,
     "ledger seen ID": 3.0,
-    "ledger resolve ID --commit HEAD": 3.0,
+    "ledger resolve ID --commit SHA": 3.0,
     "ledger --help": 3.0,
 }
 FLOOR = [sys.executable, "-c", "import click; open('ERRORS.md','rb').read()"]
@@ -275,8 +275,30 @@ def pick_ids(root: Path) -> tuple[str, str]:
     return active[len(active) // 2], resolved[len(resolved) // 2]
 
 
+FIX_SUBJECT = "Fix the timeout the bench resolves"
+
+
+def fix_commit(bench: Bench, root: Path) -> str:
+    """A commit as a fix is, on top of the ledger's: one source file changed.  (Resolving with
+    the commit that added the whole ledger would time git's diff of 11 MB, not the tool.)"""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=root, env=bench.env, check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    if git("log", "-1", "--format=%s") != FIX_SUBJECT:  # a kept folder has it already
+        (root / "src").mkdir(exist_ok=True)
+        (root / "src" / "train.py").write_text("NCCL_TIMEOUT = 1800\n")
+        git("add", "src/train.py")
+        git("commit", "-q", "-m", FIX_SUBJECT)
+    return git("rev-parse", "HEAD")
+
+
 def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
     active_id, resolved_id = pick_ids(root)
+    fix = fix_commit(bench, root)
     where = f"(in {root}; the ledger is committed there, `git diff` shows any change)"
 
     def check_list(out: str) -> None:
@@ -352,9 +374,9 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
             "ledger open, one after another", root, open_args, n, check_opened, after=bench.reset
         ),
         bench.measure(
-            "ledger resolve ID --commit HEAD",
+            "ledger resolve ID --commit SHA",
             root,
-            ["resolve", active_id, "--commit", "HEAD", "--at", SEEN_AT],
+            ["resolve", active_id, "--commit", fix, "--at", SEEN_AT],
             n,
             lambda out: _expect(
                 out.startswith(f"{active_id} resolved"), f"resolve printed {out!r}"
