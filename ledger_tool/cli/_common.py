@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ledger_tool.files.ledger import Ledger
     from ledger_tool.gitlink.gitio import RepoFacts
+    from ledger_tool.model.commits import Fix
     from ledger_tool.model.entry import Entry
     from ledger_tool.workspace import Workspace
 
@@ -151,6 +152,16 @@ def needed_git_facts(ws: Workspace, why: str) -> RepoFacts:
     if facts is None:
         raise LedgerError(why)
     return facts
+
+
+def fix_commit(ws: Workspace, rev: str) -> Fix:
+    """The fix commit `rev` names, asked with plain git (no gitpython to import)."""
+    from ledger_tool import gitdirs
+    from ledger_tool.gitlink.fixcommit import fix
+
+    if gitdirs.git_dir(ws.root) is None:
+        raise LedgerError("--commit needs a git repository; run the command inside one")
+    return fix(ws.root, rev, ws.config.commit_url)
 
 
 def taken_numbers(ws: Workspace, day: date) -> set[int]:

@@ -17,9 +17,9 @@ from ledger_tool.cli._common import (
     AT_HELP,
     change,
     complete_ids,
+    fix_commit,
     fmt,
     lazy_git_facts,
-    needed_git_facts,
     normal_id,
     print_entry,
     print_json,
@@ -191,8 +191,7 @@ def resolve(
     moment = when(ws, at)
     fix = None
     if rev:
-        why = "--commit needs a git repository; run the command inside one"
-        fix = needed_git_facts(ws, why).fix(rev)
+        fix = fix_commit(ws, rev)
         if fix.files is None:
             warn_without_files(fix.sha)
     known = normal_id(error_id)

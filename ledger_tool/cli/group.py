@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -62,6 +61,8 @@ class _Group(click.Group):
             say(f"ledger: {store.os_problem(exc)}", err=True)
             ctx.exit(1)
         except Exception:
+            import traceback  # a bug of ours: the one path that needs it
+
             click.echo(traceback.format_exc(), err=True)
             click.echo(
                 "ledger: internal error; please report it with the traceback above", err=True

@@ -17,8 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ledger_tool.exceptions import GitMissing, LedgerError
-from ledger_tool.files.wording import UNSHALLOW
-from ledger_tool.gitlink import gitstate
+from ledger_tool.gitlink import fixcommit, gitstate
 from ledger_tool.model import trailers
 from ledger_tool.model.commits import Fix, TrailerCommit, page_pattern
 
@@ -31,7 +30,6 @@ except ImportError:  # gitpython runs git once on import and refuses to load wit
         ) from None
     raise
 
-_REV = re.compile(r"[^\s-][^\s]*")
 GitError = git.GitCommandError  # for modules that call git themselves (hooks)
 Repo = git.Repo  # the repository handle other layers pass back in (their type hints name it)
 
@@ -52,20 +50,11 @@ def open_repo(root: Path) -> git.Repo | None:
 
 def _resolve(repo: git.Repo, rev: str) -> git.Commit:
     """The commit `rev` names, as git itself reads it (reflog forms `@{-1}`, `HEAD@{1}` too)."""
-    if not _REV.fullmatch(rev):
-        raise LedgerError(f"{rev!r} is not a revision; give a commit SHA, branch or tag")
-    try:
-        sha = repo.git.rev_parse("--verify", f"{rev}^{{commit}}")
-    except git.GitCommandError as exc:
-        fatal = [ln for ln in str(exc.stderr).splitlines() if "fatal:" in ln]
-        why = fatal[-1].split("fatal:", 1)[1].strip().rstrip("'") if fatal else ""
-        why = "" if not why or "single revision" in why else f" ({why})"
-        where = f"; this is a shallow clone: {UNSHALLOW}" if is_shallow(repo) else ""
-        raise LedgerError(
-            f"no commit {rev!r} in this repository{why}; `git log` lists the commits, "
-            f"`git reflog` where HEAD was{where}"
-        ) from None
-    return repo.commit(sha)
+    return repo.commit(fixcommit.commit_sha(_root(repo), rev))
+
+
+def _root(repo: git.Repo) -> Path:
+    return Path(repo.working_tree_dir or repo.git_dir)
 
 
 def _history_cut(repo: git.Repo, sha: str) -> bool:
@@ -77,32 +66,13 @@ def _history_cut(repo: git.Repo, sha: str) -> bool:
     return bool(cut & set(repo.git.rev_list(sha, "--").split()))
 
 
-# Host and path take only the characters a web host's names use, so that nothing from a remote
-# URL (a newline, `|`, `)`, `<`) can reach the Markdown link made of them.
-_REMOTE = re.compile(
-    r"(?:(?:https?|ssh|git)://(?:[^@/\s]+@)?(?P<host1>[A-Za-z0-9.-]+)(?::\d+)?/"
-    r"|(?:[^@/\s]+@)?(?P<host2>[A-Za-z0-9.-]+):)(?P<path>[A-Za-z0-9._~/-]+?)(?:\.git)?/?"
-)
-
-
 def commit_url_pattern(repo: git.Repo) -> str:
     """`https://host/owner/repo/commit/{sha}` for a GitHub, GitLab or Bitbucket-style origin."""
     try:
         url = repo.remote("origin").url
     except (ValueError, git.GitCommandError):
         return ""
-    m = _REMOTE.fullmatch(url)
-    if m is None:
-        return ""
-    host = (m.group("host1") or m.group("host2")).lower()
-    path = m.group("path")
-    if "bitbucket" in host:
-        return f"https://{host}/{path}/commits/{{sha}}"
-    if "gitlab" in host:
-        return f"https://{host}/{path}/-/commit/{{sha}}"
-    if "github" in host:
-        return f"https://{host}/{path}/commit/{{sha}}"
-    return ""
+    return fixcommit.page_of_remote(url)
 
 
 def missing_commits(repo: git.Repo, shas: list[str]) -> set[str]:
@@ -167,16 +137,7 @@ class RepoFacts:
     def fix(self, rev: str) -> Fix:
         """A commit's full SHA, subject, the files it changed with their +/- line counts (None
         when a shallow clone lacks a parent to compare with) and its page."""
-        commit = _resolve(self.repo, rev)
-        files = None
-        if not missing_commits(self.repo, [p.hexsha for p in commit.parents]):
-            files = tuple(
-                (path, int(counts.get("insertions", 0)), int(counts.get("deletions", 0)))
-                for path, counts in ((str(p), c) for p, c in commit.stats.files.items())
-            )
-        message = commit.message if isinstance(commit.message, str) else commit.message.decode()
-        url = self.page.replace("{sha}", commit.hexsha) if self.page else ""
-        return Fix(commit.hexsha, message.strip().split("\n", 1)[0], files, url)
+        return fixcommit.fix(_root(self.repo), rev, self._configured_url)
 
     def sha(self, rev: str) -> str:
         return _resolve(self.repo, rev).hexsha

@@ -24,15 +24,21 @@ _OPERATIONS = (
 )
 
 
-def _git(root: Path, *args: str) -> str:
+def run_git(root: Path, *args: str, given: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`git ARGS` in `root` (`given` on its standard input), whatever its exit status."""
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, errors="replace"
+        return subprocess.run(
+            ["git", *args], cwd=root, input=given, capture_output=True, text=True, errors="replace"
         )
     except FileNotFoundError:
         raise GitMissing(
             "git is not on PATH and this command asks git; install git or add its folder to PATH"
         ) from None
+
+
+def git(root: Path, *args: str, given: str | None = None) -> str:
+    """What `git ARGS` prints; git's refusal said plainly (another user's repository...)."""
+    done = run_git(root, *args, given=given)
     if done.returncode != 0:
         raise LedgerError(refusal(root, done.stderr))
     return done.stdout
@@ -51,7 +57,7 @@ def refusal(root: Path, stderr: str) -> str:
 
 def _state_files(root: Path) -> dict[str, Path]:
     args = [arg for name, _ in _OPERATIONS for arg in ("--git-path", name)]
-    found = _git(root, "rev-parse", *args).splitlines()
+    found = git(root, "rev-parse", *args).splitlines()
     return {name: root / path for (name, _), path in zip(_OPERATIONS, found, strict=True)}
 
 
@@ -80,7 +86,7 @@ def operation_going_on(root: Path, hook: str | None) -> str | None:
 
 def unmerged_paths(root: Path) -> list[str]:
     """The paths the index holds in conflict (more than one stage), sorted."""
-    out = _git(root, "ls-files", "-u", "-z")
+    out = git(root, "ls-files", "-u", "-z")
     return sorted({entry.split("\t", 1)[1] for entry in out.split("\0") if "\t" in entry})
 
 
