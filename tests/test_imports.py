@@ -54,6 +54,22 @@ def test_read_commands_load_no_git_or_templates(ledger_repo: Path, args: tuple[s
     assert "HEAVY []" in out.stderr
 
 
+def test_resolve_with_a_fix_commit_and_seen_load_no_gitpython(ledger_repo: Path) -> None:
+    """`resolve --commit` asks plain git for the fix commit; `seen` of an active error asks git
+    nothing: neither pays for gitpython's import."""
+    opened = ledger_process("open", "P0", "api", "x", "--at", "2026-11-20 08:00", cwd=ledger_repo)
+    assert opened.returncode == 0
+    for args in (
+        ("seen", "ERR-2026-11-20-001", "--at", "2026-11-20 09:00"),
+        ("resolve", "ERR-2026-11-20-001", "--commit", "HEAD", "--at", "2026-11-20 10:00"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, *args], cwd=ledger_repo, capture_output=True, text=True
+        )
+        heavy = out.stderr.split("HEAVY ", 1)[1]
+        assert "'git'" not in heavy and "Traceback" not in out.stderr, (args, out.stderr)
+
+
 def test_help_is_what_click_prints() -> None:
     """`ledger --help` comes from ledger_tool/cli/help.txt without importing click: it must be
     the group's own help.  After changing a command, write it again with
