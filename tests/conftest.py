@@ -92,16 +92,21 @@ def ledger_process(*args: str, cwd: Path, timeout: float = 60) -> subprocess.Com
     )
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Path]:
-    """An empty git repository on branch main with one commit."""
-    path = tmp_path / "repo"
+def init_repo(path: Path) -> Path:
+    """A new git repository at `path` on branch main with one commit (the same commit, SHA
+    included, wherever it is made: identity and dates are pinned)."""
     path.mkdir()
     git(path, "init", "-q")
     (path / "README.md").write_text("# demo\n")
     git(path, "add", "README.md")
     git(path, "commit", "-q", "-m", "Initial commit")
-    yield path
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    """An empty git repository on branch main with one commit."""
+    yield init_repo(tmp_path / "repo")
 
 
 @pytest.fixture

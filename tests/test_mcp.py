@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.types import CallToolResult
 
-from tests.conftest import LedgerRunner, git, ledger_process, snapshot
+from tests.conftest import LedgerRunner, git, init_repo, ledger_process, snapshot
 
 LOGS = Path(__file__).parent / "data" / "logs"
 # a description an agent might pass on: it starts like an option, and holds Markdown and a pipe
@@ -58,12 +58,7 @@ def _tools(root: Path) -> dict[str, Any]:
 
 def _twin(tmp_path: Path, run_ledger: LedgerRunner) -> Path:
     """A second repository made as `ledger_repo` is: with the pinned dates, the same commits."""
-    twin = tmp_path / "twin"
-    twin.mkdir()
-    git(twin, "init", "-q")
-    (twin / "README.md").write_text("# demo\n")
-    git(twin, "add", "README.md")
-    git(twin, "commit", "-q", "-m", "Initial commit")
+    twin = init_repo(tmp_path / "twin")
     assert run_ledger("init", cwd=twin).code == 0
     git(twin, "add", "-A")
     git(twin, "commit", "-q", "-m", "Start the ledger")
