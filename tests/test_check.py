@@ -537,11 +537,20 @@ def test_a_command_that_edits_a_big_file_leaves_the_outline_of_what_it_wrote(
         text = errors.read_text()
         path = _path(Workspace.find(checked_repo), text, 3)
         assert path is not None and path.is_file(), f"{args[0]} left no outline of what it wrote"
-        headings, breaks, hidden, unclosed = read_stamped(path, {})
+        headings, breaks, hidden, unclosed, known = read_stamped(path, {})
         fresh = scan(text, levels=3)
         assert [tuple(h) for h in fresh.headings] == headings
         assert (fresh.breaks, fresh.hidden, fresh.unclosed) == (breaks, hidden, unclosed)
+        assert known == ["key fields"]  # checked before the edits, and the edits as written
     assert list((checked_repo / "JOURNAL_ARCHIVE").glob("*.md")), "the journal did not archive"
+    # a key field broken by hand is a new text: nothing is known of it, and it is refused
+    good = errors.read_text()
+    errors.write_text(good.replace("**Severity**: P0", "**Severity**: high", 1))
+    refused = run_ledger(
+        "open", "P1", "data", "another", "--at", "2026-11-21 12:00", cwd=checked_repo
+    )
+    assert refused.code == 1 and "Severity is 'high'" in refused.stderr
+    errors.write_text(good)
     cached = run_ledger("list", "--json", cwd=checked_repo).stdout
     shutil.rmtree(checked_repo / ".git" / "ledger-cache")
     assert run_ledger("list", "--json", cwd=checked_repo).stdout == cached

@@ -143,7 +143,7 @@ def renumber(old: str, new: str, as_json: bool) -> None:
         taken = set()  # not an ID: the core says so
     with writing(ws) as out:
         ledger = renumbering.ledger_reading_duplicates(ws)
-        ledger.errors.check_key_fields()
+        ledger.check_key_fields()
         done = renumbering.renumber(ledger, old, new, taken)
         out.update(done.changes)
     files = sorted(p.relative_to(ws.root).as_posix() for p in done.changes)

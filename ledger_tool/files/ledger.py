@@ -53,7 +53,8 @@ class Ledger:
             )
         on_disk = store.read_text(path, ws.display("errors")) if path.is_file() else ""
         text = on_disk if errors_text is None else errors_text
-        self.errors = ErrorsFile(ws.display("errors"), text, strict, outlines.outline(ws, text, 3))
+        found, self._known = outlines.recall(ws, text, 3)
+        self.errors = ErrorsFile(ws.display("errors"), text, strict, found)
         self._errors_on_disk = on_disk
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
@@ -165,11 +166,22 @@ class Ledger:
                 out[self.ws.path("tasks")] = text
         return out
 
+    def check_key_fields(self) -> None:
+        """Refuse an ERRORS.md whose key fields are malformed; a text a command wrote after
+        this check passed is known to pass it (its edits are checked as they are written)."""
+        if outlines.KEY_FIELDS not in self._known:
+            self.errors.check_key_fields()
+            self._known |= {outlines.KEY_FIELDS}
+
     def remember_outline(self) -> None:
         """Once `changes()` is written: keep the outline of the new ERRORS.md for the next
-        command, which then need not scan it."""
+        command, which then need not scan it, nor check its key fields again when this
+        command checked those of the text it changed (`verify_edits` checked its edits, and
+        a carried outline means no fence or comment moved across one)."""
         if self._written_outline is not None:
-            outlines.remember(self.ws, self._written_outline, 3)
+            outlines.remember(
+                self.ws, self._written_outline, 3, self._known & {outlines.KEY_FIELDS}
+            )
 
     def settle(self) -> None:
         """Fold the edits made so far into fresh parses of the files.
@@ -268,7 +280,7 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
     layer does not ask git.)"""
     with writing(ws) as out:
         ledger = Ledger(ws)
-        ledger.errors.check_key_fields()
+        ledger.check_key_fields()
         yield ledger
         out.update(ledger.changes())
     ledger.remember_outline()

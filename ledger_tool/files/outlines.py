@@ -6,7 +6,8 @@ So a file at least `MIN_CHARS` long has its outline kept in `.git/ledger-cache/o
 file per text (the last `KEEP`), named by a SHA-256 hash of the text and the heading depth; any
 other text is scanned.  A command that edits the file remembers the outline of the text it
 writes, carried across its edits (`markdown.outline.spliced`), so the next command does not scan
-either.  Losing the folder only costs speed.
+either.  Beside an outline, what is known of that text (`KEY_FIELDS`: its key fields are
+well-formed) spares the next command looking again.  Losing the folder only costs speed.
 """
 
 from __future__ import annotations
@@ -23,28 +24,38 @@ from ledger_tool.workspace import Workspace
 MIN_CHARS = 256 * 1024
 KEEP = 6  # outlines kept: the three files, and the versions the last command wrote
 _FOLDER = "outlines"
+KEY_FIELDS = "key fields"  # checked: every key field in scope is well-formed
 
 
 def outline(ws: Workspace, text: str, levels: int) -> Outline:
     """`scan(text, levels)`, remembered for a big text."""
+    return recall(ws, text, levels)[0]
+
+
+def recall(ws: Workspace, text: str, levels: int) -> tuple[Outline, frozenset[str]]:
+    """`scan(text, levels)`, remembered for a big text, and what is known of the text."""
     path = _path(ws, text, levels)
     if path is None:
-        return scan(text, levels=levels)
+        return scan(text, levels=levels), frozenset()
     try:
-        headings, breaks, hidden, unclosed = read_stamped(path, {})
-        return Outline(text, list(map(Heading._make, headings)), breaks, hidden, unclosed)
+        headings, breaks, hidden, unclosed, known = read_stamped(path, {})
+        found = Outline(text, list(map(Heading._make, headings)), breaks, hidden, unclosed)
+        return found, frozenset(k for k in known if isinstance(k, str))
     except (TypeError, ValueError):  # none (None), or not an outline: scan
         pass
     found = scan(text, levels=levels)
-    _keep(path, found)
-    return found
+    _keep(path, found, frozenset())
+    return found, frozenset()
 
 
-def remember(ws: Workspace, found: Outline, levels: int) -> None:
-    """Keep `found`, the outline of a text a command is writing, for the next command."""
+def remember(
+    ws: Workspace, found: Outline, levels: int, known: frozenset[str] = frozenset()
+) -> None:
+    """Keep `found`, the outline of a text a command is writing, for the next command, and
+    what is `known` of the text."""
     path = _path(ws, found.text, levels)
     if path is not None:
-        _keep(path, found)
+        _keep(path, found, known)
 
 
 def _path(ws: Workspace, text: str, levels: int) -> Path | None:
@@ -58,11 +69,11 @@ def _path(ws: Workspace, text: str, levels: int) -> Path | None:
     return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()[:32]}.pickle"
 
 
-def _keep(path: Path, found: Outline) -> None:
+def _keep(path: Path, found: Outline, known: frozenset[str]) -> None:
     """Write `found` (plain tuples: fast to write and read, and nothing else to unpickle), and
     drop all but the newest `KEEP`."""
     headings = [tuple(h) for h in found.headings]
-    write_stamped(path, (headings, found.breaks, found.hidden, found.unclosed))
+    write_stamped(path, (headings, found.breaks, found.hidden, found.unclosed, sorted(known)))
     with contextlib.suppress(OSError):
         kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[:-KEEP]:
