@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _FIELD = re.compile(r"(?P<bullet>[-*] )?\*\*(?P<name>[^*\n]+?)\*\*:(?P<value>.*)")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
@@ -17,14 +18,15 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|\r?$)")
 
 
-@dataclass(frozen=True)
-class FieldSpan:
-    """Where a field sits in its block: lines `first` to `stop` (exclusive)."""
+class FieldSpan(NamedTuple):
+    """Where a field sits in its block: lines `first` to `stop` (exclusive).  (A named tuple:
+    reading 10,000 blocks makes 200,000 of them.)"""
 
     name: str
     bullet: bool
     first: int
     stop: int
+    value: str = ""  # what its first line says after `**Name**:`
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,10 @@ class Block:
         span = self.spans().get(name.lower())
         if span is None:
             return None
-        first = _FIELD.match(self.lines[span.first])
-        assert first is not None
-        value = _strip_cr(first.group("value"))
+        value = _strip_cr(span.value)
         value = (value[1:] if value.startswith(" ") else value).rstrip(" \t")
+        if span.stop == span.first + 1:
+            return value
         rest = [_strip_cr(line) for line in self.lines[span.first + 1 : span.stop]]
         return "\n".join([value, *rest])
 
@@ -175,10 +177,12 @@ def _ends_in_list(lines: list[str]) -> bool:
 
 
 def _find_fields(lines: list[str]) -> dict[str, FieldSpan]:
-    # The hot loop of reading a ledger: cheap first-character tests before any regex.
+    # The hot loop of reading a ledger (400,000 lines at 10,000 entries): a test of the first
+    # character before any regex or copy.
     spans: dict[str, FieldSpan] = {}
-    name, bullet, first = "", False, -1  # the open field, if first >= 0
+    name, bullet, first, value = "", False, -1, ""  # the open field, if first >= 0
     fence: str | None = None
+    match = _FIELD.match
     for i in range(1, len(lines)):
         line = lines[i]
         if fence is not None:
@@ -186,30 +190,30 @@ def _find_fields(lines: list[str]) -> dict[str, FieldSpan]:
             if bare.startswith(fence) and not bare.strip(fence[0]):
                 fence = None
             continue
-        head = line.lstrip(" ")[:1]
-        if head in ("*", "-"):
-            field = _FIELD.match(line)
+        head = line[:1]
+        if head == " ":
+            head = line.lstrip(" ")[:1]
+        if head == "*" or head == "-":
+            field = match(line)
             if field is not None:
-                if first >= 0:
-                    spans.setdefault(name.lower(), FieldSpan(name, bullet, first, i))
-                name, bullet, first = (
-                    field.group("name").strip(),
-                    field.group("bullet") is not None,
-                    i,
-                )
+                if first >= 0 and name.lower() not in spans:
+                    spans[name.lower()] = FieldSpan(name, bullet, first, i, value)
+                dash, name, value = field.groups()
+                name, bullet, first = name.strip(), dash is not None, i
                 continue
-        elif head in ("`", "~"):
+        elif head == "`" or head == "~":
             opening = _FENCE.match(line)
             if opening is not None:
                 fence = opening.group(1)  # a fence inside a field belongs to it
                 continue
         elif head == "#" and _HEADING.match(line) is not None:
             head = ""
-        if (not head or not line.strip()) and first >= 0:
-            spans.setdefault(name.lower(), FieldSpan(name, bullet, first, i))
+        if first >= 0 and (not head or head == "\r" or not line.strip()):
+            if name.lower() not in spans:
+                spans[name.lower()] = FieldSpan(name, bullet, first, i, value)
             first = -1
-    if first >= 0:
-        spans.setdefault(name.lower(), FieldSpan(name, bullet, first, len(lines)))
+    if first >= 0 and name.lower() not in spans:
+        spans[name.lower()] = FieldSpan(name, bullet, first, len(lines), value)
     return spans
 
 
