@@ -8,10 +8,12 @@ import re
 from pathlib import Path
 
 from conftest import LedgerRunner, git, snapshot
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ledger_tool.ingest import rules
+from ledger_tool.ingest.analysis import Analyst
+from ledger_tool.ingest.fingerprint import mask
 
 LOGS = Path(__file__).parent / "data" / "logs"
 OOM = LOGS / "train_oom.log"
@@ -408,3 +410,46 @@ def test_a_line_gets_the_category_of_the_first_rule_that_matches_it(
     lowered = f"{exc_type}: {text}".lower()
     first = next((r for r in rules.RULES if r.matches(lowered, exc_type, phase, status)), None)
     assert rules.classify(text, exc_type, phase, status) is first
+
+
+_HEX = st.one_of(
+    st.text(alphabet="0123456789abcdefABCDEF", min_size=1, max_size=16),
+    st.sampled_from(["bad", "dead", "cafe", "fee", "deaf", "add", "c", "ec", "1"]),
+    st.text(alphabet="0123456789abcdef", min_size=190, max_size=230),  # past a length limit
+)
+_CONTEXTS = ["/", "0x", "7X", "x", "a0x", ".0x", "-0x", "'", '"', "`", " ", ":", ":\\", "\\\\"]
+_CONTEXTS += ["-", ".", "_", "+", "g", "é", "K", "udnn_status", "lfs pointer", "p" * 495]
+_AROUND = st.one_of(st.sampled_from(_CONTEXTS), _PIECES)
+_OWN_WORDS = st.lists(st.sampled_from(["bad", "xcafe", "/dead", "fee-", "add on", "deaf"]))
+
+
+@given(st.lists(st.tuples(_AROUND, _HEX, _HEX, _AROUND), max_size=4), _OWN_WORDS)
+@example([("0x", "bad", "123", "")], ["bad"])  # a word of hex letters keeps runs in shapes
+@example([("0x", "cafe", "1234", " ")], ["xcafe"])  # and one that goes on into a run
+@example([("/", "dead", "1", ".")], ["/dead"])
+@example([("0x", "fee", "1", "-")], ["fee-"])
+@example([(" 0x", "1b", "12", ":\\x")], [])  # a Windows path may start at a run's last letter
+@example([("0x", "1" * 199 + "abc", "1" * 199 + "123", "")], [])  # a token's length limit
+@example([("/", "c", "1", "udnn_status")], [])  # a run ends before a non-alphanumeric
+@settings(max_examples=1000, deadline=None)
+def test_lines_of_one_shape_are_judged_alike(
+    parts: list[tuple[str, str, str, str]], own: list[str]
+) -> None:
+    """A line's judgement is shared by the lines of its shape (digits alike, hidden hex runs
+    dropped): two lines of one shape mask alike and meet the same rule."""
+    extra = tuple(rules.Rule((w,), "mine") for w in own)
+    analyst = Analyst(extra)
+    fills = [fill for _, fill, _, _ in parts]
+
+    def line(chosen: list[str]) -> str:
+        return "".join(f"{a}{c}{b}" for (a, _, _, b), c in zip(parts, chosen, strict=True))
+
+    one, shape = line(fills), analyst._shape(line(fills))
+    for i, (_, _, other, _) in enumerate(parts):  # each run the shape lets change, changed
+        if analyst._shape(line([*fills[:i], other, *fills[i + 1 :]])) == shape:
+            fills[i] = other
+    two = line(fills)
+    assert mask(one) == mask(two)
+    assert rules.classify(one, "", "training", None, extra) is rules.classify(
+        two, "", "training", None, extra
+    )

@@ -28,7 +28,13 @@ _RECENT = 400  # the last findings kept for deciding (with a traceback's lines e
 _LOOK_BACK = 50  # findings a wrapper looks back for the failure it reports
 _LOOK_BACK_LINES = 300  # and lines
 _DIGITS = bytes.maketrans(b"0123456789", b"1111111111")
-_DIGITS_BUT_ZERO = bytes.maketrans(b"23456789", b"11111111")
+# Hex runs that `mask` always hides whole, so a line's shape drops them (its digits already 1):
+# one right after a digit's `x` (in the number token that digit is in, `0x7f3a`), one right
+# after a `/` (in the path that starts there, or a quoted value); each ends before a character
+# neither alphanumeric nor beyond ASCII, so it is the whole run.
+_HEX_NUMBER = re.compile(rb"1[xX][1a-fA-F]+(?![1A-Za-z\x80-\xff])")
+_HEX_PATH = re.compile(rb"/[1a-fA-F]+(?![1A-Za-z\x80-\xff])")
+_HEX_SHAPE_CHARS = 200  # longer lines may meet a mask pattern's length limit: their runs stay
 _ECHO_LINES = 30  # a line this close below a traceback of its category only repeats it
 
 _WORD = re.compile(r"[a-z]+")
@@ -140,12 +146,12 @@ class Analyst:
     def __init__(self, extra: tuple[Rule, ...] = ()) -> None:
         self.extra = extra
         self.groups: dict[str, Group] = {}
-        # judgements of line findings by their shape (digits alike): exact while no rule's
-        # words hold a digit (a repository's `code 42`), else every line is judged
+        # judgements of line findings by their shape (`_shape`): exact while no rule's words
+        # hold a digit (a repository's `code 42`), else every line is judged
         self._lines: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
-        self._shapes_exact = not any(
-            c.isdigit() for r in (*extra, *rules.RULES) for w in r.words for c in w
-        )
+        words = [w for r in (*extra, *rules.RULES) for w in r.words]
+        self._shapes_exact = not any(c.isdigit() for w in words for c in w)
+        self._hex_blind = not any(map(_meets_hex_run, words))
         self._masked: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
         self._phases: dict[tuple[str, bool, bool], str] = {}
         self.dropped = 0
@@ -195,15 +201,11 @@ class Analyst:
         if finding.kind != "line":
             return Judged(finding, *self._judge(finding))
         # The many lines of an error-dense log.  Nothing a judgement reads depends on which
-        # digits a line has, but for a `0x` prefix: lines that differ only in their numbers
-        # share one (when no rule's words hold a digit, as a repository's `code 42` would).
-        text = finding.text
-        hexed = "0x" in text or "0X" in text
-        shape = text.encode("utf-8", "surrogatepass").translate(
-            _DIGITS_BUT_ZERO if hexed else _DIGITS
-        )
+        # digits a line has, nor on the hex runs `mask` hides whole: lines that differ only in
+        # those share one (when no rule's words hold a digit, as a repository's `code 42`
+        # would, or could match across such a run).
         key = (
-            shape,
+            self._shape(finding.text),
             finding.level,
             finding.phase,
             finding.status,
@@ -217,6 +219,14 @@ class Analyst:
                 self._lines.clear()
             self._lines[key] = known
         return Judged(finding, *known)
+
+    def _shape(self, text: str) -> bytes:
+        """`text` with its digits alike and, where that is exact, its hidden hex runs dropped (a
+        Windows path is left alone: its pattern looks at the letter before `:\\`)."""
+        shape = text.encode("utf-8", "surrogatepass").translate(_DIGITS)
+        if self._hex_blind and len(text) <= _HEX_SHAPE_CHARS and ":\\" not in text:
+            shape = _HEX_PATH.sub(b"/\0", _HEX_NUMBER.sub(b"1x\0", shape))
+        return shape
 
     def _judge_line(self, finding: Finding) -> tuple[str, Rule | None, Category, str]:
         """What `_judge` says of a line, from its rule, phase and masked text: lines that differ
@@ -331,6 +341,19 @@ class Analyst:
             if judged.exc_type:
                 return judged, "low"  # a real exception that no rule knows: it is the cause
         return last, "medium" if last.category.name != "unknown" else "low"
+
+
+def _meets_hex_run(word: str) -> bool:
+    """Whether `word` could match a text across a hex run a shape drops: it holds a run of hex
+    letters that may start such a run (at the word's start, after its `/`, after a leading `x`)
+    and may end it (at the word's end, or before a character that can follow one)."""
+    for run in re.finditer(r"[a-f]+", word):
+        start, end = run.span()
+        starts = start == 0 or word[start - 1] == "/" or (start == 1 and word[0] == "x")
+        after = word[end : end + 1]
+        if starts and (not after or (after.isascii() and not after.isalnum())):
+            return True
+    return False
 
 
 def _phase(finding: Finding) -> str:
