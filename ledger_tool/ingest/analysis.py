@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from ledger_tool.ingest import rules
 from ledger_tool.ingest.findings import Finding
@@ -343,6 +344,13 @@ class Analyst:
         return last, "medium" if last.category.name != "unknown" else "low"
 
 
+@lru_cache(maxsize=4096)
+def _frame_phase(function: str) -> str:
+    """The phase a frame's function name tells ("" when none): tracebacks repeat their frames."""
+    words = set(_WORD.findall(function.lower()))
+    return next((phase for phase, names in _FRAME_WORDS if words & names), "")
+
+
 def _meets_hex_run(word: str) -> bool:
     """Whether `word` could match a text across a hex run a shape drops: it holds a run of hex
     letters that may start such a run (at the word's start, after its `/`, after a leading `x`)
@@ -364,10 +372,9 @@ def _phase(finding: Finding) -> str:
     frames = [f for exc in reversed(chain) for f in reversed(exc.frames)]
     frames += [f for exc in chain for m in exc.leaves() for f in reversed(m.frames)]
     for frame in frames:
-        words = set(_WORD.findall(frame.function.lower()))
-        for phase, names in _FRAME_WORDS:
-            if words & names:
-                return phase
+        phase = _frame_phase(frame.function)
+        if phase:
+            return phase
     word = finding.phase.lower()
     if word:
         for phase, parts in _PHASE_WORDS:

@@ -250,14 +250,14 @@ def _dated(text: str) -> Record | None:
         return Record(moment, "", "", "", rest.lstrip(" -|:"))
     module = rest[: found.start()].strip(" -|[]:")
     message = rest[found.end() :].lstrip(" ")
-    for sep in ("- ", "| ", ": "):
-        if message.startswith(sep):
-            message = message[len(sep) :]
-            break
-    if message.startswith("[") and "] " in message[:120]:  # lm-eval: `LEVEL [file.py:12] msg`
-        message = message.split("] ", 1)[1]
-    if " - " in message[:120] and ":" in message.split(" - ", 1)[0]:  # loguru's `mod:f:12 - msg`
-        message = message.split(" - ", 1)[1]
+    if message[:2] in ("- ", "| ", ": "):
+        message = message[2:]
+    close = message.find("] ", 0, 120) if message.startswith("[") else -1
+    if close >= 0:  # lm-eval: `LEVEL [file.py:12] msg`
+        message = message[close + 2 :]
+    dash = message.find(" - ", 0, 120)
+    if dash >= 0 and ":" in message[:dash]:  # loguru's `mod:f:12 - msg`
+        message = message[dash + 3 :]
     return Record(moment, LEVELS[found.group(1)], module, "", message)
 
 

@@ -350,6 +350,7 @@ def classify(
         if status is None and not exc_type:
             return None  # every rule needs a word, an exception type or an exit status
         table = wordless
+        lowered = ""  # it holds no rule's word: a rule matches by its statuses or type alone
     for rule in table:
         if rule.matches(lowered, exc_type, phase, status):
             return rule

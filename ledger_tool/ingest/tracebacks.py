@@ -133,11 +133,7 @@ def _frame(match: re.Match[str]) -> Frame:
 
 def _is_code(text: str) -> bool:
     bare = text.strip()
-    return (
-        bool(bare)
-        and not bare.startswith("[Previous line repeated")
-        and bool(set(bare) - set("^~ "))
-    )
+    return bool(bare.strip("^~ ")) and not bare.startswith("[Previous line repeated")
 
 
 def _group(lines: list[Line], column: int) -> Exc:
