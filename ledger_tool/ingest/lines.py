@@ -23,6 +23,7 @@ MAX_LINE = 4096  # characters of one line that are read; the rest of a longer li
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])  # `\r` and ESC among them
 _PREFIX = re.compile(r"\[(?:rank|default)(\d{1,6})\]:[ ]?|([A-Za-z0-9_.]{1,60}-\d{1,4}) {1,30}\| ")
 
 LEVELS = {
@@ -67,6 +68,8 @@ def clean(raw: bytes) -> str:
     """The visible text of one line's bytes (without its `\\n`): for a line a progress bar
     redrew with `\\r`, its last redraw (found before the line is cut to `MAX_LINE`, so that a
     traceback printed behind a long bar is still seen)."""
+    if len(raw.translate(None, _CONTROL_BYTES)) == len(raw):  # most lines: nothing to take off
+        return raw[: MAX_LINE * 2].decode("utf-8", "replace")[:MAX_LINE]
     if b"\r" in raw:
         end = len(raw)
         while True:  # the last redraw that shows something

@@ -83,8 +83,8 @@ class Scanner:
         self._counted, self._count = 0, 0
         self._marks(buf)
         pos = self._slow(buf, 0) if self._open else 0
-        ahead = [-2] * (1 + len(LOWER_WORDS))
-        while (hit := _next_hit(buf, pos, ahead)) >= 0:
+        hits = _Hits(buf)
+        while (hit := hits.next(pos)) >= 0:
             start = buf.rfind(b"\n", 0, hit) + 1
             end = buf.find(b"\n", hit)
             end = len(buf) if end < 0 else end
@@ -242,18 +242,31 @@ def _first(buf: bytes, words: tuple[bytes, ...], end: int) -> int | None:
 _CARRY_LINES = 40  # lines looked back from a chunk's end for the time the next one starts at
 
 
-def _next_hit(buf: bytes, at: int, ahead: list[int]) -> int:
-    """The offset of the first candidate word at or after `at` (-1: none).  `ahead` holds where
-    each searcher last found one, so that each scans the chunk once in all."""
-    best = -1
-    for i, found in enumerate(ahead):
-        if 0 <= found < at or found == -2:  # behind us, or not yet searched
-            if i == 0:
-                match = UPPER_WORDS.search(buf, at)
-                found = match.start() if match is not None else -1
-            else:
-                found = buf.find(LOWER_WORDS[i - 1], at)
-            ahead[i] = found
-        if found >= 0 and (best < 0 or found < best):
-            best = found
-    return best
+class _Hits:
+    """Where the candidate words are in a chunk, each searcher scanning it once in all: each
+    remembers where it last found one (-1: none further, -2: not searched yet)."""
+
+    def __init__(self, buf: bytes) -> None:
+        self.buf = buf
+        self.upper = -2  # UPPER_WORDS' next match
+        self.lower = [-2] * len(LOWER_WORDS)  # each lowercase word's next
+        self.lower_first = -2  # the first of those (the one pattern finds most hits)
+
+    def next(self, at: int) -> int:
+        """The offset of the first candidate word at or after `at` (-1: none)."""
+        if 0 <= self.upper < at or self.upper == -2:
+            match = UPPER_WORDS.search(self.buf, at)
+            self.upper = match.start() if match is not None else -1
+        if 0 <= self.lower_first < at or self.lower_first == -2:
+            self.lower_first = self._lower(at)
+        upper, lower = self.upper, self.lower_first
+        return lower if upper < 0 or 0 <= lower < upper else upper
+
+    def _lower(self, at: int) -> int:
+        first = -1
+        for i, found in enumerate(self.lower):
+            if 0 <= found < at or found == -2:
+                found = self.lower[i] = self.buf.find(LOWER_WORDS[i], at)
+            if found >= 0 and (first < 0 or found < first):
+                first = found
+        return first
