@@ -32,8 +32,9 @@ _DIGITS = bytes.maketrans(b"0123456789", b"1111111111")
 # Hex runs that `mask` always hides whole, so a line's shape drops them (its digits already 1):
 # one right after a digit's `x` (in the number token that digit is in, `0x7f3a`), one right
 # after a `/` (in the path that starts there, or a quoted value); each ends before a character
-# neither alphanumeric nor beyond ASCII, so it is the whole run.
-_HEX_NUMBER = re.compile(rb"1[xX][1a-fA-F]+(?![1A-Za-z\x80-\xff])")
+# neither alphanumeric nor beyond ASCII, so it is the whole run.  (Each pattern starts with one
+# literal byte, which the engine skips to: `0X...` is rare enough to keep its run.)
+_HEX_NUMBER = re.compile(rb"x(?<=1x)[1a-fA-F]+(?![1A-Za-z\x80-\xff])")
 _HEX_PATH = re.compile(rb"/[1a-fA-F]+(?![1A-Za-z\x80-\xff])")
 _HEX_SHAPE_CHARS = 200  # longer lines may meet a mask pattern's length limit: their runs stay
 _ECHO_LINES = 30  # a line this close below a traceback of its category only repeats it
@@ -226,7 +227,7 @@ class Analyst:
         Windows path is left alone: its pattern looks at the letter before `:\\`)."""
         shape = text.encode("utf-8", "surrogatepass").translate(_DIGITS)
         if self._hex_blind and len(text) <= _HEX_SHAPE_CHARS and ":\\" not in text:
-            shape = _HEX_PATH.sub(b"/\0", _HEX_NUMBER.sub(b"1x\0", shape))
+            shape = _HEX_PATH.sub(b"/\0", _HEX_NUMBER.sub(b"x\0", shape))
         return shape
 
     def _judge_line(self, finding: Finding) -> tuple[str, Rule | None, Category, str]:

@@ -85,7 +85,7 @@ def parse(lines: list[Line]) -> list[Exc]:
     """The links of one printed chain, cause first."""
     links: list[list[Line]] = [[]]
     for number, text in lines:
-        if is_separator(text):
+        if "above exception" in text and is_separator(text):  # each separator says it
             links.append([])
         else:
             links[-1].append((number, text))
@@ -105,25 +105,23 @@ def _link(lines: list[Line]) -> Exc:
 
 def _plain(lines: list[Line]) -> Exc:
     exc = Exc()
-    message: list[str] = []
-    for number, text in lines:
-        if exc.type is not None:
-            message.append(text)
-            continue
+    frames = exc.frames
+    for at, (number, text) in enumerate(lines):
         if text[:1] in (" ", "\t"):
-            frame = _FRAME.fullmatch(text.rstrip())
+            frame = _FRAME.fullmatch(text.rstrip()) if text.lstrip(" \t")[:6] == 'File "' else None
             if frame is not None:
-                exc.frames.append(_frame(frame))
-            elif exc.frames and exc.frames[-1].code is None and _is_code(text):
-                exc.frames[-1].code = text.strip()
+                frames.append(_frame(frame))
+            elif frames and frames[-1].code is None and _is_code(text):
+                frames[-1].code = text.strip()
             continue
         if not text.strip():
             continue
         found = _EXCEPTION.fullmatch(text.rstrip())
-        if found is not None:
+        if found is not None:  # its `Type: message` line; the lines below continue the message
             exc.type, exc.line = found.group(1), number
-            message.append(found.group(2) or "")
-    exc.message = "\n".join(message).rstrip()
+            message = [found.group(2) or "", *(t for _, t in lines[at + 1 :])]
+            exc.message = "\n".join(message).rstrip()
+            break
     return exc
 
 
