@@ -250,7 +250,8 @@ class _Hits:
         self.buf = buf
         self.upper = -2  # UPPER_WORDS' next match
         self.lower = [-2] * len(LOWER_WORDS)  # each lowercase word's next
-        self.lower_first = -2  # the first of those (the one pattern finds most hits)
+        self.lower_first = -2  # the first of those: most hits are the pattern's, so the
+        # lowercase words are asked again only when their first is behind
 
     def next(self, at: int) -> int:
         """The offset of the first candidate word at or after `at` (-1: none)."""
