@@ -571,3 +571,33 @@ def test_a_report_written_before_the_short_front_matter_is_still_read_back(
 )
 def test_human_duration(hours: float, words: str) -> None:
     assert human_duration(hours) == words
+
+
+def test_big_counts_in_the_summary_have_thousands_separators() -> None:
+    from ledger_tool.figures.summary import Week, sentences
+
+    ttr = {"n": 1200, "p50_hours": 7.33, "p90_hours": 61.0, "mean_hours": 24.0}
+    backlog = [
+        {"id": "ERR-2024-11-20-003", "severity": "P1", "area": "network", "age_hours": 17568.0}
+    ]
+    data = {
+        "window": {"since": "2026-11-16T00:00:00+00:00", "days": 7.0},
+        "ttr": ttr,
+        "recurrence": {"resolved": 1100, "regressed": 0, "window_days": 30},
+        "open": backlog * 2893,
+        "uptime_pct": 100.0,
+        "failures": 1234,
+    }
+    before = {"failures": 1500, "ttr": {**ttr, "n": 3}}
+    week = Week(
+        "2026-W47", "2026-W46", True, {"P0": 1000, "P1": 200}, 0, ("ERR-2026-11-18-012", 16100)
+    )
+    assert sentences(data, before, week) == [
+        "1,200 critical errors opened (1,000 P0, 200 P1); 1,200 resolutions of 1,100 errors, "
+        "median time to resolve 7 h 20 m (p90 2 d 13 h).",
+        "2,893 still open at the end of the week (P1), the oldest for 732 days "
+        "(ERR-2024-11-20-003, P1 network).",
+        "No P0 error was open: uptime 100 %.",
+        "Seen most often: ERR-2026-11-18-012, 16,100 sightings this week.",
+        "1,234 failures, down from 1,500 in 2026-W46.",
+    ]

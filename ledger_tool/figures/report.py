@@ -205,7 +205,7 @@ def _areas_table(data: dict[str, Any], entries: list[Entry]) -> Table:
     ]
     more = len(areas) - len(rows)
     if more:
-        rows.append((Cell(f"… and {more} more, quieter"), *(Cell("") for _ in range(6))))
+        rows.append((Cell(f"… and {more:,} more, quieter"), *(Cell("") for _ in range(6))))
     header = ("Area", "Failures", "Share", "Resolved", "Open", "Sightings", "p50 time to resolve")
     return Table(header, rows, "lrrrrrr", "Nothing happened in any area this week.")
 
@@ -228,7 +228,7 @@ def _open_table(data: dict[str, Any], known: Mapping[str, Entry], look: Lookup) 
     ]
     more = len(data["open"]) - len(rows)
     if more:
-        rows.append((Cell(f"… and {more} more, younger"), *(Cell("") for _ in range(5))))
+        rows.append((Cell(f"… and {more:,} more, younger"), *(Cell("") for _ in range(5))))
     header = ("ID", "Severity", "Area", "Open for", "Description", "Next steps")
     return Table(header, rows, "lllrww", "No error was open at the end.")
 

@@ -33,11 +33,11 @@ class Week:
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _split(by_severity: dict[str, int]) -> str:
-    parts = [f"{n} {s}" for s, n in by_severity.items() if n]
+    parts = [f"{n:,} {s}" for s, n in by_severity.items() if n]
     if len(parts) == 1:
         return f" ({parts[0].split(' ')[1]})"
     return f" ({', '.join(parts)})" if parts else ""
@@ -54,13 +54,13 @@ def _activity(data: dict[str, Any], week: Week) -> str:
         else "No critical error opened"
     )
     if week.back:
-        head += f" and {week.back} reopened or regressed"
+        head += f" and {week.back:,} reopened or regressed"
     if not ttr["n"]:
         return f"{head}; none resolved."
     done = (
-        f"{ttr['n']} resolved"
+        f"{ttr['n']:,} resolved"
         if ttr["n"] == resolved
-        else f"{ttr['n']} resolutions of {_plural(resolved, 'error')}"
+        else f"{ttr['n']:,} resolutions of {_plural(resolved, 'error')}"
     )
     median = f"median time to resolve {human_duration(ttr['p50_hours'])}"
     if ttr["n"] >= 2:
@@ -78,7 +78,7 @@ def _backlog(data: dict[str, Any], week: Week) -> str:
     counts = {str(s): sum(1 for item in backlog if item["severity"] == s) for s in SEVERITIES}
     oldest = backlog[0]
     return (
-        f"{len(backlog)} still open {when}{_split(counts)}, the oldest for "
+        f"{len(backlog):,} still open {when}{_split(counts)}, the oldest for "
         f"{human_duration(oldest['age_hours'])} ({oldest['id']}, {oldest['severity']} "
         f"{oldest['area']})."
         if len(backlog) > 1
@@ -118,7 +118,7 @@ def _trend(data: dict[str, Any], before: dict[str, Any], week: Week) -> str:
         head = f"As many failures as in {week.previous_label} ({now})"
     else:
         way = "up" if now > then else "down"
-        head = f"{_plural(now, 'failure')}, {way} from {then} in {week.previous_label}"
+        head = f"{_plural(now, 'failure')}, {way} from {then:,} in {week.previous_label}"
     mine, theirs = data["ttr"], before["ttr"]
     if mine["n"] >= TOO_LITTLE and theirs["n"] >= TOO_LITTLE:
         head += (
@@ -134,12 +134,12 @@ def sentences(data: dict[str, Any], before: dict[str, Any], week: Week) -> list[
     rec = data["recurrence"]
     if rec["regressed"]:
         lines.append(
-            f"{rec['regressed']} of the {_plural(rec['resolved'], 'error')} resolved came back "
+            f"{rec['regressed']:,} of the {_plural(rec['resolved'], 'error')} resolved came back "
             f"within {rec['window_days']} days."
         )
     if week.noisiest is not None:
         error_id, count = week.noisiest
-        lines.append(f"Seen most often: {error_id}, {count} sightings this week.")
+        lines.append(f"Seen most often: {error_id}, {count:,} sightings this week.")
     lines.append(_trend(data, before, week))
     return lines
 
