@@ -601,3 +601,21 @@ def test_big_counts_in_the_summary_have_thousands_separators() -> None:
         "Seen most often: ERR-2026-11-18-012, 16,100 sightings this week.",
         "1,234 failures, down from 1,500 in 2026-W46.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "said"),
+    [
+        (0.0, 0.012, "-1 pt (better)"),
+        (0.5, 0.25, "+25 pts (worse)"),
+        (0.253, 0.25, "+0.3 pts (worse)"),
+    ],
+)
+def test_a_recurrence_rate_changes_by_percentage_points(
+    now: float, before: float, said: str
+) -> None:
+    from ledger_tool.figures.catalogue import COMPARED
+    from ledger_tool.figures.report import _change
+
+    (rate,) = [f for f in COMPARED if f.change == "recurrence rate"]
+    assert _change(rate, now, before) == said

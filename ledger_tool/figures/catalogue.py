@@ -53,6 +53,7 @@ class Figure:
     show: Callable[[Group], str] | None = None  # its text, where that is not just the number
     overall: bool = False  # of all errors only: no column per severity
     hours: bool = False  # a duration in hours: the report shows it in human units
+    share: bool = False  # a share from 0 to 1, shown as a percentage: it changes by points
 
     def words(self, group: Group) -> str:
         """Its text as the report shows it: a duration in human units (`3 h 30 m`)."""
@@ -91,6 +92,7 @@ FIGURES = [
         "recurrence",
         -1,
         show=_recurrence,
+        share=True,
     ),
     Figure(
         "reopen/regression events",

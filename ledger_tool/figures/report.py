@@ -100,6 +100,10 @@ def _figures_table(data: dict[str, Any], explained: dict[str, str]) -> tuple[Tab
 def _difference(figure: Figure, delta: float) -> str:
     if figure.hours:
         return ("+" if delta > 0 else "-") + human_duration(abs(delta))
+    if figure.share:  # percentage points
+        points = delta * 100
+        text = f"{points:+.0f}" if abs(points) >= 1 else f"{points:+.1f}"
+        return f"{text} {'pt' if text in ('+1', '-1') else 'pts'}"
     return f"{delta:+.{figure.digits}f}"
 
 
