@@ -19,6 +19,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.types import CallToolResult
 
+from ledger_tool.model.vocabulary import NOTE_FIELDS
 from tests.conftest import LedgerRunner, git, init_repo, ledger_process, snapshot
 
 LOGS = Path(__file__).parent / "data" / "logs"
@@ -172,6 +173,7 @@ def test_the_tools_have_typed_inputs_and_say_which_only_read(ledger_repo: Path) 
     assert opening["required"] == ["severity", "area", "description"]
     assert opening["properties"]["severity"]["enum"] == ["P0", "P1"]
     assert tools["seen"].input_schema["properties"]["count"]["type"] == "integer"
+    assert set(tools["note"].input_schema["properties"]) == {"error_id", "append", *NOTE_FIELDS}
     assert tools["ingest"].input_schema["properties"]["logs"]["type"] == "array"
     for name, tool in tools.items():
         assert tool.description, name

@@ -13,6 +13,7 @@ Imported by `ledger mcp` only: it needs the optional `mcp` package (`pip install
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from ledger_tool import __version__
+from ledger_tool.model.vocabulary import NOTE_FIELDS
 
 TIMEOUT = 600.0  # seconds a command may take (ingesting a big log); then the tool fails
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -97,6 +99,22 @@ def _options(**values: str | int | bool | None) -> list[str]:
     return out
 
 
+def _note_signature() -> inspect.Signature:
+    """`note(error_id, <each note field>=None, append=False)`: the schema the SDK reads."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature(
+        [
+            inspect.Parameter("error_id", keyword, annotation=str),
+            *(
+                inspect.Parameter(name, keyword, default=None, annotation=str | None)
+                for name in NOTE_FIELDS
+            ),
+            inspect.Parameter("append", keyword, default=False, annotation=bool),
+        ],
+        return_annotation=Json,
+    )
+
+
 def build(root: Path) -> MCPServer:
     """The server, its tools bound to the repository at `root`."""
     ledger = Ledger(root)
@@ -129,52 +147,17 @@ def build(root: Path) -> MCPServer:
         it (`rev`, default HEAD) contains the fix commit."""
         return dict(ledger.run("seen", *_options(count=count, rev=rev, at=at), "--", error_id))
 
-    @server.tool(annotations=WRITE)
-    def note(
-        error_id: str,
-        description: str | None = None,
-        symptoms: str | None = None,
-        impact: str | None = None,
-        investigation: str | None = None,
-        current_status: str | None = None,
-        next_steps: str | None = None,
-        affected_components: str | None = None,
-        dependencies: str | None = None,
-        workarounds: str | None = None,
-        monitoring: str | None = None,
-        root_cause: str | None = None,
-        solution: str | None = None,
-        configuration_changes: str | None = None,
-        testing: str | None = None,
-        deployment: str | None = None,
-        prevention_measures: str | None = None,
-        related_issues: str | None = None,
-        append: bool = False,
-    ) -> Json:
+    def note(error_id: str, append: bool = False, **fields: str | None) -> Json:
         """Write what is known of an error into its fields (each given field replaces the
         field's text, or with `append` is added to it). Returns the updated entry."""
-        fields = _options(
-            description=description,
-            symptoms=symptoms,
-            impact=impact,
-            investigation=investigation,
-            current_status=current_status,
-            next_steps=next_steps,
-            affected_components=affected_components,
-            dependencies=dependencies,
-            workarounds=workarounds,
-            monitoring=monitoring,
-            root_cause=root_cause,
-            solution=solution,
-            configuration_changes=configuration_changes,
-            testing=testing,
-            deployment=deployment,
-            prevention_measures=prevention_measures,
-            related_issues=related_issues,
-        )
-        if not fields:
+        given = _options(**fields)
+        if not given:
             raise ToolError("give at least one field to write, e.g. next_steps")
-        return dict(ledger.run("note", *fields, *_options(append=append), "--", error_id))
+        return dict(ledger.run("note", *given, *_options(append=append), "--", error_id))
+
+    # its fields typed one by one, as `ledger note` takes them (vocabulary.NOTE_FIELDS)
+    note.__signature__ = _note_signature()  # type: ignore[attr-defined]
+    server.tool(annotations=WRITE)(note)
 
     @server.tool(annotations=WRITE)
     def resolve(

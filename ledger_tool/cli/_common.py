@@ -72,18 +72,18 @@ def complete_ids(status: str | None = None) -> Callable[..., list[CompletionItem
     ) -> list[CompletionItem]:
         from click.shell_completion import CompletionItem
 
+        from ledger_tool.files.errors_table import table_rows
+
         try:
             text = workspace().path("errors").read_text(encoding="utf-8", errors="replace")
         except (OSError, LedgerError):
             return []
-        found = []
-        for line in text.splitlines():
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if len(cells) < 5 or not cells[0].startswith("ERR-"):
-                continue
-            if cells[0].startswith(incomplete.upper()) and status in (None, cells[2].lower()):
-                found.append(CompletionItem(cells[0], help=" ".join(cells[2:5])))
-        return found
+        typed = incomplete.upper()
+        return [
+            CompletionItem(cells[0], help=" ".join(cells[2:5]))
+            for cells in table_rows(text)
+            if len(cells) >= 5 and cells[0].startswith(typed) and status in (None, cells[2].lower())
+        ]
 
     return complete
 
@@ -185,16 +185,12 @@ def warn_without_files(sha: str) -> None:
 
 def commit_url(ws: Workspace) -> str:
     """The commit page pattern (`...{sha}`) for Link to fix, as `resolve --commit` uses it
-    (`model.commits.page_pattern`).  Without git, links name the short SHA only (a report needs
-    no git)."""
-    from ledger_tool.exceptions import GitMissing
+    (`model.commits.page_pattern`), asked with plain git.  Without git, links name the short
+    SHA only (a report needs no git)."""
+    from ledger_tool import gitdirs
+    from ledger_tool.gitlink.fixcommit import page
     from ledger_tool.model.commits import page_pattern
 
-    if ws.config.commit_url:
+    if ws.config.commit_url or gitdirs.git_dir(ws.root) is None:
         return page_pattern(ws.config.commit_url)
-    try:
-        from ledger_tool.gitlink.gitio import RepoFacts
-    except GitMissing:
-        return ""
-    facts = RepoFacts.open(ws.root, "")
-    return facts.page if facts is not None else ""
+    return page(ws.root, "")  # git missing or refusing: no origin to read, ""

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledger_tool.figures.cells import Cell, Lookup, Table, field_cell, safe_href, summary
@@ -85,15 +87,34 @@ def happened_tables(
     }
 
 
-def sightings(
-    entries: Iterable[Entry], since: datetime, until: datetime
-) -> list[tuple[int, Entry]]:
-    """How often each error was seen in [since, until) (its opening and its `seen` counts), most
-    first, errors seen once or never left out."""
-    counted = [
-        (sum(e.count for e in events_of(entry) if e.kind in SEEN and since <= e.at < until), entry)
-        for entry in entries
-    ]
-    return sorted(
-        ((n, entry) for n, entry in counted if n > 1), key=lambda item: (-item[0], item[1].id)
-    )
+@dataclass
+class Tally:
+    """What happened in a window, counted in one pass over the events: sightings by error and
+    by area (its opening and its `seen` counts), resolutions by area, openings by severity."""
+
+    sightings: Counter[str] = field(default_factory=Counter)
+    seen_in_area: Counter[str] = field(default_factory=Counter)
+    resolved_in_area: Counter[str] = field(default_factory=Counter)
+    opened: Counter[str] = field(default_factory=Counter)
+
+    def noisiest(self) -> list[tuple[str, int]]:
+        """The errors seen more than once, most first, as (ID, sightings)."""
+        many = [(error_id, n) for error_id, n in self.sightings.items() if n > 1]
+        return sorted(many, key=lambda item: (-item[1], item[0]))
+
+
+def tally(entries: Iterable[Entry], since: datetime, until: datetime) -> Tally:
+    counts = Tally()
+    for entry in entries:
+        events = events_of(entry)
+        for event in events:
+            if since <= event.at < until:
+                if event.kind in SEEN:
+                    counts.sightings[entry.id] += event.count
+                    counts.seen_in_area[entry.area] += event.count
+                if event.kind == "opened":
+                    counts.opened[entry.severity] += 1
+        for ep in episodes(entry, events):
+            if ep.end is not None and since <= ep.end < until:
+                counts.resolved_in_area[entry.area] += 1
+    return counts

@@ -1,6 +1,7 @@
 """Weekly reports as files: the Markdown page with the week's figures as YAML front matter
-(python-frontmatter; the figures only, so that GitHub shows it as a short table), the self-contained HTML page, a previous week's figures read back from its
-report, and the write itself (a temporary file renamed over the target).
+(python-frontmatter; the figures only, so that GitHub shows it as a short table), the
+self-contained HTML page, a previous week's figures read back from its report, and the write
+itself (a temporary file renamed over the target).
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from typing import Any
 
 from ledger_tool.figures.catalogue import BY_SEVERITY, COMPARED, MARK, UPTIME, Figure
 from ledger_tool.figures.cells import Cell, Lookup, Table, field_cell, summary
-from ledger_tool.figures.happened import SEEN, happened_tables, sightings
-from ledger_tool.figures.metrics import TOO_LITTLE, episodes, figures, percentile
+from ledger_tool.figures.happened import Tally, happened_tables, tally
+from ledger_tool.figures.metrics import TOO_LITTLE, figures, percentile
 from ledger_tool.figures.summary import DEGENERATE, Week, explanations, sentences
 from ledger_tool.figures.weeks import (
     WeekCount,
@@ -28,7 +28,7 @@ from ledger_tool.figures.weeks import (
     week_window,
     weekly_failures,
 )
-from ledger_tool.model.entry import Entry, events_of
+from ledger_tool.model.entry import Entry
 from ledger_tool.model.timefmt import format_time, human_duration
 from ledger_tool.model.vocabulary import SEVERITIES
 
@@ -158,40 +158,31 @@ def _trend_table(weeks: list[WeekCount]) -> Table:
     return Table(header, rows, "lrrrr", "")
 
 
-def _noisiest_table(seen: list[tuple[int, Entry]], look: Lookup) -> Table:
+def _noisiest_table(counts: Tally, entries: Mapping[str, Entry], look: Lookup) -> Table:
     rows = [
         (
-            look.cell(entry.id),
-            Cell(str(count)),
-            Cell(str(entry.occurrences)),
-            Cell(entry.severity),
-            Cell(entry.area),
-            Cell(summary(entry.description)),
+            look.cell(error_id),
+            Cell(str(seen)),
+            Cell(str(entries[error_id].occurrences)),
+            Cell(entries[error_id].severity),
+            Cell(entries[error_id].area),
+            Cell(summary(entries[error_id].description)),
         )
-        for count, entry in seen[:NOISIEST]
+        for error_id, seen in counts.noisiest()[:NOISIEST]
     ]
     header = ("ID", "Sightings this week", "Occurrences in all", "Severity", "Area", "Description")
     return Table(header, rows, "lrrllw", "No error was seen more than once this week.")
 
 
-def _areas_table(data: dict[str, Any], entries: list[Entry]) -> Table:
+def _areas_table(data: dict[str, Any], counts: Tally) -> Table:
     """A row per area with anything this week: failures, share, resolved, open at the end,
     sightings and p50 time to resolve; the busiest first."""
     dist = data["distribution"]
-    since = datetime.fromisoformat(data["window"]["since"])
-    until = datetime.fromisoformat(data["window"]["until"])
-    resolved: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
-    for entry in entries:
-        events = events_of(entry)
-        seen[entry.area] += sum(e.count for e in events if e.kind in SEEN and since <= e.at < until)
-        resolved[entry.area] += sum(
-            1 for ep in episodes(entry, events) if ep.end is not None and since <= ep.end < until
-        )
+    resolved, seen = counts.resolved_in_area, counts.seen_in_area
     backlog = Counter(item["area"] for item in data["open"])
     failed = Counter(dist["by_area"])
     areas = sorted(
-        {a for counts in (failed, resolved, backlog, seen) for a, n in counts.items() if n},
+        {a for column in (failed, resolved, backlog, seen) for a, n in column.items() if n},
         key=lambda a: (-failed[a], -backlog[a], -seen[a], a),
     )
     total = data["failures"]
@@ -282,25 +273,28 @@ def build(
     explained = explanations(data)
     table, figures_note = _figures_table(data, explained)
     weeks = weekly_failures(entries, monday, until)
-    seen = sightings(entries, since, until)
+    counts = tally(entries, since, until)
+    by_id = {e.id: e for e in entries}
     tables = {
         "figures": table,
         "change": _change_table(data, before, labels),
         "trend": _trend_table(weeks),
-        "noisiest": _noisiest_table(seen, look),
-        "areas": _areas_table(data, entries),
-        "open": _open_table(data, {e.id: e for e in entries}, look),
+        "noisiest": _noisiest_table(counts, by_id, look),
+        "areas": _areas_table(data, counts),
+        "open": _open_table(data, by_id, look),
         **happened_tables(entries, since, until, look),
     }
     notes = {"figures": figures_note, **_notes(data, before, weeks)}
     complete = until == week_bounds(monday, tz)[1]
+    noisiest = counts.noisiest()
+    opened = {str(s): counts.opened[s] for s in SEVERITIES}
     week = Week(
         labels[1],
         labels[0],
         complete,
-        _opened(entries, since, until),
+        opened,
         data["recurrence"]["reopen_events"],
-        (seen[0][1].id, seen[0][0]) if seen else None,
+        noisiest[0] if noisiest else None,
     )
     return Report(
         labels[1],
@@ -316,12 +310,3 @@ def build(
         sentences(data, before, week),
         [f"{DEGENERATE} {sentence}" for sentence in explained.values()],
     )
-
-
-def _opened(entries: list[Entry], since: datetime, until: datetime) -> dict[str, int]:
-    opened: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
-    for entry in entries:
-        for event in events_of(entry):
-            if event.kind == "opened" and since <= event.at < until:
-                opened[entry.severity] += 1
-    return opened

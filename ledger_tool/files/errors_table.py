@@ -33,6 +33,17 @@ def cells(
     return [error_id, first_seen, status.upper(), severity, encode(area), link]
 
 
+def split_row(line: str) -> list[str]:
+    """A row's cells, stripped (a `\\|` inside a cell is text, not a border)."""
+    return [c.strip() for c in _CELL_SPLIT.split(line.strip().strip("|"))]
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of every row that names an ID, wherever it is in `text`, without parsing the
+    file (shell completion reads this)."""
+    return [split_row(m.group()) for m in _ROW.finditer(text)]
+
+
 def line(row: list[str]) -> str:
     """A row's line, without its newline."""
     return "| " + " | ".join(row) + " |"
@@ -102,8 +113,7 @@ class SummaryTable:
 
     def row_cells(self, error_id: str) -> list[str]:
         start, end = self.rows[error_id]
-        line = self.text[start:end].strip()
-        return [c.strip() for c in _CELL_SPLIT.split(line.strip("|"))]
+        return split_row(self.text[start:end])
 
     def put_rows(self, rows: list[list[str]]) -> None:
         """Replace every table row with `rows` (already in order)."""

@@ -51,7 +51,13 @@ def origin_page(root: Path) -> str:
     return page_of_remote(url)
 
 
+def page(root: Path, configured_url: str) -> str:
+    """The commit page pattern links use: the configured one, else the origin's web host's."""
+    return page_pattern(configured_url or origin_page(root))
+
+
 def is_shallow(root: Path) -> bool:
+    """True in a shallow clone (`git clone --depth N`), whose history stops somewhere."""
     return git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
 
 
@@ -86,8 +92,8 @@ def fix(root: Path, rev: str, configured_url: str) -> Fix:
         base = [parents[0], sha] if parents else ["--root", sha]
         command = "diff-tree" if not parents else "diff"
         files = _numstat(git(root, command, "--numstat", "-z", "--no-renames", "-r", *base, "--"))
-    page = page_pattern(configured_url or origin_page(root))
-    url = page.replace("{sha}", sha) if page else ""
+    pattern = page(root, configured_url)
+    url = pattern.replace("{sha}", sha) if pattern else ""
     return Fix(sha, message.strip().split("\n", 1)[0], files, url)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from ledger_tool.exceptions import GitMissing, LedgerError
 from ledger_tool.gitlink import fixcommit, gitstate
 from ledger_tool.model import trailers
-from ledger_tool.model.commits import Fix, TrailerCommit, page_pattern
+from ledger_tool.model.commits import Fix, TrailerCommit
 
 try:
     import git
@@ -66,15 +66,6 @@ def _history_cut(repo: git.Repo, sha: str) -> bool:
     return bool(cut & set(repo.git.rev_list(sha, "--").split()))
 
 
-def commit_url_pattern(repo: git.Repo) -> str:
-    """`https://host/owner/repo/commit/{sha}` for a GitHub, GitLab or Bitbucket-style origin."""
-    try:
-        url = repo.remote("origin").url
-    except (ValueError, git.GitCommandError):
-        return ""
-    return fixcommit.page_of_remote(url)
-
-
 def missing_commits(repo: git.Repo, shas: list[str]) -> set[str]:
     """The SHAs among `shas` that name no commit in the repository (one `git cat-file` call)."""
     with tempfile.TemporaryFile() as stdin:
@@ -86,7 +77,7 @@ def missing_commits(repo: git.Repo, shas: list[str]) -> set[str]:
 
 def is_shallow(repo: git.Repo) -> bool:
     """True in a shallow clone (`git clone --depth N`), whose history stops somewhere."""
-    return bool(repo.git.rev_parse("--is-shallow-repository") == "true")
+    return fixcommit.is_shallow(_root(repo))
 
 
 def staged_text(repo: git.Repo, path: str) -> str | None:
@@ -132,7 +123,7 @@ class RepoFacts:
     @cached_property
     def page(self) -> str:
         """The commit page pattern links use: the configured one, else the origin's web host's."""
-        return page_pattern(self._configured_url or commit_url_pattern(self.repo))
+        return fixcommit.page(_root(self.repo), self._configured_url)
 
     def fix(self, rev: str) -> Fix:
         """A commit's full SHA, subject, the files it changed with their +/- line counts (None

@@ -208,7 +208,7 @@ def _find_fields(lines: list[str]) -> dict[str, FieldSpan]:
                 continue
         elif head == "#" and _HEADING.match(line) is not None:
             head = ""
-        if first >= 0 and (not head or head == "\r" or not line.strip()):
+        if first >= 0 and (not head or not line.strip()):
             if name.lower() not in spans:
                 spans[name.lower()] = FieldSpan(name, bullet, first, i, value)
             first = -1
