@@ -70,6 +70,26 @@ def test_resolve_with_a_fix_commit_and_seen_load_no_gitpython(ledger_repo: Path)
         assert "'git'" not in heavy and "Traceback" not in out.stderr, (args, out.stderr)
 
 
+def test_ingesting_a_log_with_nothing_to_record_reads_no_ledger(ledger_repo: Path) -> None:
+    """A job that logged no failure costs the reading of its log only: neither the ledger's
+    files nor git nor templates are loaded."""
+    log = ledger_repo / "ok.log"
+    log.write_text("[2026-11-20 08:00:00] [train] [INFO] [Train] step 1/10 loss=2.1\n")
+    probe = PROBE + (
+        "files = sorted(m for m in sys.modules if m.startswith('ledger_tool.files.ledger')"
+        " or m == 'ledger_tool.ingest.apply')\n"
+        "print('FILES', files, file=sys.stderr)\n"
+    )
+    for extra in ((), ("--json",), ("--dry-run",)):
+        out = subprocess.run(
+            [sys.executable, "-c", probe, "ingest", str(log), *extra],
+            cwd=ledger_repo,
+            capture_output=True,
+            text=True,
+        )
+        assert "HEAVY []" in out.stderr and "FILES []" in out.stderr, (extra, out.stderr)
+
+
 def test_help_is_what_click_prints() -> None:
     """`ledger --help` comes from ledger_tool/cli/help.txt without importing click: it must be
     the group's own help.  After changing a command, write it again with

@@ -21,7 +21,8 @@ from ledger_tool.cli._common import (
 from ledger_tool.exceptions import LedgerError
 
 if TYPE_CHECKING:
-    from ledger_tool.ingest.apply import Applied, Options, Reading
+    from ledger_tool.ingest.analysis import Reading
+    from ledger_tool.ingest.apply import Applied, Options
     from ledger_tool.workspace import Workspace
 
 PROGRESS_BYTES = 64 << 20  # a log at least this big shows a progress bar on a terminal
@@ -91,8 +92,7 @@ def ingest(
 
 def read_log(ws: Workspace, path: str, job_id: str | None, exit_code: int | None) -> Reading:
     """Read one log to its end (a progress bar on a terminal for a big one)."""
-    from ledger_tool.ingest.analysis import analyse
-    from ledger_tool.ingest.apply import Reading
+    from ledger_tool.ingest.analysis import Reading, analyse
     from ledger_tool.ingest.rules import configured
     from ledger_tool.ingest.stream import open_log
 
@@ -124,10 +124,10 @@ def record(
     dry_run: bool,
 ) -> list[list[Applied]]:
     """What the readings do to the ledger, as one change under its lock (none with `dry_run`)."""
+    if not any(r.outcome.tracked for r in readings):
+        return [[] for _ in readings]  # nothing to record: the ledger is not even read
     from ledger_tool.ingest.apply import Options, apply, local
 
-    if not any(r.outcome.tracked for r in readings):
-        return [[] for _ in readings]
     git = lazy_git_facts(ws)
     if explicit_rev:
         facts = git()

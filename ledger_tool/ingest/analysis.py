@@ -142,6 +142,25 @@ class Outcome:
         return next((g for g in self.groups if g.fingerprint == judged.fingerprint), None)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One log read: where from, its digest, the job it belongs to, what it says."""
+
+    name: str
+    digest: str  # SHA-256, hex
+    job_id: str
+    outcome: Outcome
+
+    @property
+    def tag(self) -> str:
+        """How an entry records this log: the same job's same log is counted once, but two
+        jobs that failed with the same bytes (a command not found, a silent kill) twice."""
+        from hashlib import sha256
+
+        named = "\0".join((self.job_id, self.digest)).encode()
+        return f"sha256:{sha256(named).hexdigest()[:16]}"
+
+
 class Analyst:
     """Takes findings as the scanner finds them (`add`), then gives the `Outcome`."""
 

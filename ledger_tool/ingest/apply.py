@@ -19,7 +19,7 @@ from datetime import date, datetime, tzinfo
 from ledger_tool.exceptions import LedgerError
 from ledger_tool.files.ledger import Ledger
 from ledger_tool.ingest import rules
-from ledger_tool.ingest.analysis import Group, Outcome
+from ledger_tool.ingest.analysis import Group, Reading
 from ledger_tool.lifecycle.transitions import note, open_error, see, template_of
 from ledger_tool.model.commits import GitFacts
 from ledger_tool.model.entry import Entry
@@ -29,25 +29,6 @@ MAX_TRACE_LINES, TRACE_HEAD = 120, 20  # lines of a traceback written into the l
 MAX_TRACE_WIDTH = 300  # characters of each
 _BACKTICKS = re.compile(r"`+")
 _INGESTED = re.compile(r"sha256:[0-9a-f]{16}")
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One log read: where from, its digest, the job it belongs to, what it says."""
-
-    name: str
-    digest: str  # SHA-256, hex
-    job_id: str
-    outcome: Outcome
-
-    @property
-    def tag(self) -> str:
-        """How an entry records this log: the same job's same log is counted once, but two
-        jobs that failed with the same bytes (a command not found, a silent kill) twice."""
-        from hashlib import sha256
-
-        named = "\0".join((self.job_id, self.digest)).encode()
-        return f"sha256:{sha256(named).hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)

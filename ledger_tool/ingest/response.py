@@ -13,10 +13,13 @@ offset, converted to UTC, only when it gives one).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ledger_tool.ingest import rules
-from ledger_tool.ingest.analysis import Group, Judged, Outcome
-from ledger_tool.ingest.apply import Applied, Reading
+from ledger_tool.ingest.analysis import Group, Judged, Outcome, Reading
+
+if TYPE_CHECKING:
+    from ledger_tool.ingest.apply import Applied
 
 MAX_ERRORS = 1000  # groups listed in --json (the most frequent ones when there are more)
 
