@@ -361,6 +361,39 @@ def test_staged_checks_the_index_not_the_working_tree(
     assert result.code == 1 and "LDG105" in result.stdout
 
 
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_staged_reads_the_commit_being_made_whichever_file_holds_it(
+    tmp_path: Path, run_ledger: LedgerRunner, object_format: str
+) -> None:
+    """The staged text is what is checked, whether the working tree still holds it (then it is
+    read from there), holds a later edit, or holds what a filter made of it (CRLF checked out)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", f"--object-format={object_format}")
+    assert run_ledger("init", cwd=root).code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start the ledger")
+    run_ledger("open", "P0", "inference", "CUDA OOM", "--at", "2026-11-20 09:15", cwd=root)
+    good = (root / "ERRORS.md").read_bytes()
+    broken = good.replace(b"**Severity**: P0", b"**Severity**: P7", 1)
+    (root / "ERRORS.md").write_bytes(broken)
+    git(root, "add", "-A")
+    refused = run_ledger("check", "--staged", cwd=root)
+    assert refused.code == 1 and "ERRORS.md" in refused.stdout, refused.stdout
+    (root / "ERRORS.md").write_bytes(good)  # fixed after staging: the commit still holds P7
+    assert run_ledger("check", "--staged", cwd=root).stdout == refused.stdout
+    git(root, "add", "ERRORS.md")
+    assert run_ledger("check", "--staged", cwd=root).code == 0
+    (root / ".gitattributes").write_text("ERRORS.md text eol=crlf\n")
+    (root / "ERRORS.md").write_bytes(broken)
+    git(root, "add", "-A")
+    (root / "ERRORS.md").unlink()
+    git(root, "checkout", "--", "ERRORS.md")  # CRLF on disk, LF in the index
+    assert b"\r\n" in (root / "ERRORS.md").read_bytes()
+    again = run_ledger("check", "--staged", cwd=root)
+    assert again.code == 1 and again.stdout == refused.stdout
+
+
 def test_commit_message_trailers(
     checked_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
 ) -> None:

@@ -93,13 +93,13 @@ class Git:
 
 
 def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> Sources:
-    """The three texts; with `blobs`, those the index holds come from it (read by one plain
-    `git cat-file`), the others from the working tree."""
+    """The three texts; with `blobs` (path -> blob id), those the index holds come from it
+    (`index.read_staged`), the others from the working tree."""
     staged: dict[str, bytes] = {}
     if blobs:
         from ledger_tool.gitlink import index
 
-        staged = index.read_blobs(ws.root, sorted(set(blobs.values())))
+        staged = index.read_staged(ws.root, blobs)
     texts: dict[str, tuple[str, str] | None] = {}
     for name in NAMES:
         text = None

@@ -7,6 +7,7 @@ temporary index (GIT_INDEX_FILE) is the one read.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -68,3 +69,29 @@ def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
         found[sha] = out[end + 1 : end + 1 + size]
         at = end + 1 + size + 1
     return found
+
+
+def read_staged(root: Path, blobs: dict[str, str]) -> dict[str, bytes]:
+    """The contents of the staged blobs (`blobs`: path -> blob id, as `staged_blobs` gives
+    them), by blob id.  A working-tree file whose bytes are its staged blob (the usual `git add`
+    then commit: git's own hash of them is that blob's id) is read from the disk; the others
+    from git, by one `git cat-file` (a file changed since, or one a filter rewrites)."""
+    found: dict[str, bytes] = {}
+    for path, sha in blobs.items():
+        if sha not in found:
+            data = _as_staged(root / path, sha)
+            if data is not None:
+                found[sha] = data
+    found.update(read_blobs(root, sorted({s for s in blobs.values() if s not in found})))
+    return found
+
+
+def _as_staged(path: Path, sha: str) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha1 if len(sha) == 40 else hashlib.sha256  # a SHA-256 repository's ids
+    named = digest(b"blob %d\0" % len(data))
+    named.update(data)
+    return data if named.hexdigest() == sha else None
