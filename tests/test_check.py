@@ -394,6 +394,18 @@ def test_staged_reads_the_commit_being_made_whichever_file_holds_it(
     assert again.code == 1 and again.stdout == refused.stdout
 
 
+def test_a_staged_ledger_that_is_not_utf8_is_refused_with_its_line(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    text = (checked_repo / "ERRORS.md").read_bytes()
+    line = text[: text.index(b"**Area**: data")].count(b"\n") + 1
+    (checked_repo / "ERRORS.md").write_bytes(text.replace(b"**Area**: data", b"**Area**: d\xffta"))
+    git(checked_repo, "add", "ERRORS.md")
+    result = run_ledger("check", "--staged", cwd=checked_repo)
+    assert result.code == 1, result.stderr
+    assert f"ERRORS.md:{line}: not valid UTF-8; save the file as UTF-8" in result.stderr
+
+
 def test_commit_message_trailers(
     checked_repo: Path, run_ledger: LedgerRunner, tmp_path: Path
 ) -> None:

@@ -105,7 +105,7 @@ def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> Sources:
         text = None
         sha = (blobs or {}).get(ws.relative(name))
         if sha is not None:
-            text = staged[sha].decode("utf-8", errors="surrogateescape")
+            text = store.decode(staged[sha], ws.display(name))
         elif ws.path(name).is_file():
             text = store.read_text(ws.path(name), ws.display(name))
         texts[name] = None if text is None else (ws.display(name), text)

@@ -106,7 +106,12 @@ def finish_interrupted(root: Path) -> None:
 
 def read_text(path: Path, display: str) -> str:
     """A ledger file's text; undecodable bytes are reported with their line, never guessed at."""
-    data = path.read_bytes()
+    return decode(path.read_bytes(), display)
+
+
+def decode(data: bytes, display: str) -> str:
+    """The text of a ledger file's bytes (`display` names it in the message if they are not
+    UTF-8)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
