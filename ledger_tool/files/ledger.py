@@ -14,7 +14,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
-from hashlib import blake2b
+from hashlib import sha256
 from pathlib import Path
 
 from ledger_tool.exceptions import LedgerError, ParseError
@@ -125,7 +125,7 @@ class Ledger:
         fresh: dict[bytes, Entry] = {}
         for error_id, ref in self.errors.blocks.items():
             data = salt + text[ref.start : ref.stop].encode()
-            key = blake2b(data, digest_size=16).digest()
+            key = sha256(data).digest()[:16]  # CPUs speed SHA-256 up: 2x BLAKE2b
             fresh[key] = cache.get(key) or self.entry(error_id, free_text)
         cache.clear()
         cache.update(fresh)
