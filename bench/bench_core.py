@@ -468,7 +468,7 @@ def print_table(results: list[Result], sizes: dict[int, tuple[int, float]]) -> N
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n", 1)[0].split()))
     parser.add_argument("--quick", action="store_true", help="1,000 entries only")
     parser.add_argument(
         "--sizes",

@@ -1022,7 +1022,7 @@ def profile_hint(result: Result, ledger: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n", 1)[0].split()))
     parser.add_argument("--quick", action="store_true", help="20 MB logs, long lines to 1M chars")
     parser.add_argument("--rss", action="store_true", help="add 500 MB and 5 GB logs (peak RSS)")
     parser.add_argument("--size", type=float, help="MB of the typical and dense logs (default 50)")

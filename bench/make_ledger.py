@@ -829,7 +829,7 @@ def verify(n: int = 60, seed: int = 7, journal_max_lines: int = 25) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n", 1)[0].split()))
     parser.add_argument("n", nargs="?", type=int, help="number of errors")
     parser.add_argument("dir", nargs="?", type=Path, help="where to create the repository")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

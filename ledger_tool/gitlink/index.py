@@ -42,15 +42,19 @@ def staged_blobs(root: Path, paths: list[str]) -> dict[str, str]:
 
 
 def staged_changes(root: Path, paths: list[str], blobs: dict[str, str]) -> list[str]:
-    """Which of `paths` the commit being made changes (against HEAD; all it holds on a first
-    commit)."""
-    head = subprocess.run(
-        ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True
+    """Which of `paths` the commit being made changes: added, removed, or another blob than
+    HEAD's (all it holds on a first commit).  One `git ls-tree` of HEAD, compared with the
+    index's `blobs`."""
+    done = subprocess.run(
+        ["git", "ls-tree", "-z", "HEAD", "--", *paths], cwd=root, capture_output=True
     )
-    if head.returncode != 0:
-        return [p for p in paths if p in blobs]
-    out = _git(root, "diff", "--cached", "--name-only", "--no-renames", "-z", "--", *paths)
-    return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
+    head: dict[str, str] = {}
+    if done.returncode == 0:  # else no HEAD yet (or none git can read: then all is checked)
+        for record in done.stdout.split(b"\0"):
+            meta, _, name = record.partition(b"\t")
+            if name:
+                head[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[2].decode()
+    return [p for p in paths if blobs.get(p) != head.get(p)]
 
 
 def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
