@@ -36,7 +36,7 @@ def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Check
     """The problems of the ledger in the working tree; with `blobs` (the index's blob of each
     ledger file it holds, as `gitlink.index.staged_blobs` gives them), of the commit being made."""
     repo = Git(ws)
-    sources = load_sources(ws, blobs)
+    sources, errors_bytes = load_sources(ws, blobs)
     memory = Memory(ws, "check")
     problems = check(
         sources,
@@ -45,7 +45,7 @@ def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Check
         lambda shas: repo.missing(shas, memory),
         repo.shallow,
         memory.blocks,
-        outlines.outline(ws, sources.errors[1], 3),  # as the last command wrote it, mostly
+        outlines.outline(ws, sources.errors[1], 3, errors_bytes),  # as the last command wrote it
         memory.clean,
     )
     memory.save()
@@ -92,28 +92,31 @@ class Git:
         return self.repo is not None and gitio.is_shallow(self.repo)
 
 
-def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> Sources:
-    """The three texts; with `blobs` (path -> blob id), those the index holds come from it
-    (`index.read_staged`), the others from the working tree."""
+def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> tuple[Sources, bytes]:
+    """The three texts, and ERRORS.md's bytes; with `blobs` (path -> blob id), those the index
+    holds come from it (`index.read_staged`), the others from the working tree."""
     staged: dict[str, bytes] = {}
     if blobs:
         from ledger_tool.gitlink import index
 
         staged = index.read_staged(ws.root, blobs)
     texts: dict[str, tuple[str, str] | None] = {}
+    read: dict[str, bytes] = {}
     for name in NAMES:
-        text = None
         sha = (blobs or {}).get(ws.relative(name))
         if sha is not None:
-            text = store.decode(staged[sha], ws.display(name))
+            read[name] = staged[sha]
         elif ws.path(name).is_file():
-            text = store.read_text(ws.path(name), ws.display(name))
-        texts[name] = None if text is None else (ws.display(name), text)
+            read[name] = ws.path(name).read_bytes()
+        if name in read:
+            texts[name] = (ws.display(name), store.decode(read[name], ws.display(name)))
+        else:
+            texts[name] = None
     errors = texts["errors"]
     if errors is None:
         raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
     archive = "".join(store.read_text(path, str(path)) for path in ws.archive_files())
-    return Sources(errors, texts["journal"], texts["tasks"], archive)
+    return Sources(errors, texts["journal"], texts["tasks"], archive), read["errors"]
 
 
 def problems_after(ws: Workspace, changes: dict[Path, str]) -> list[tuple[str, int, str]]:

@@ -51,9 +51,10 @@ class Ledger:
             raise LedgerError(
                 f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
             )
-        on_disk = store.read_text(path, ws.display("errors")) if path.is_file() else ""
+        data = path.read_bytes() if path.is_file() else b""
+        on_disk = store.decode(data, ws.display("errors"))
         text = on_disk if errors_text is None else errors_text
-        found, self._known = outlines.recall(ws, text, 3)
+        found, self._known = outlines.recall(ws, text, 3, data if errors_text is None else None)
         self.errors = ErrorsFile(ws.display("errors"), text, strict, found)
         self._errors_on_disk = on_disk
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives

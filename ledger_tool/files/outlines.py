@@ -27,14 +27,17 @@ _FOLDER = "outlines"
 KEY_FIELDS = "key fields"  # checked: every key field in scope is well-formed
 
 
-def outline(ws: Workspace, text: str, levels: int) -> Outline:
+def outline(ws: Workspace, text: str, levels: int, data: bytes | None = None) -> Outline:
     """`scan(text, levels)`, remembered for a big text."""
-    return recall(ws, text, levels)[0]
+    return recall(ws, text, levels, data)[0]
 
 
-def recall(ws: Workspace, text: str, levels: int) -> tuple[Outline, frozenset[str]]:
-    """`scan(text, levels)`, remembered for a big text, and what is known of the text."""
-    path = _path(ws, text, levels)
+def recall(
+    ws: Workspace, text: str, levels: int, data: bytes | None = None
+) -> tuple[Outline, frozenset[str]]:
+    """`scan(text, levels)`, remembered for a big text, and what is known of the text.  `data`,
+    when the caller has it, is the text's UTF-8 bytes (as read: hashed without encoding again)."""
+    path = _path(ws, text, levels, data)
     if path is None:
         return scan(text, levels=levels), frozenset()
     try:
@@ -58,13 +61,13 @@ def remember(
         _keep(path, found, known)
 
 
-def _path(ws: Workspace, text: str, levels: int) -> Path | None:
+def _path(ws: Workspace, text: str, levels: int, data: bytes | None = None) -> Path | None:
     if len(text) < MIN_CHARS:
         return None
     base = gitdirs.git_dir(ws.root)
     if base is None:
         return None
-    key = sha256(text.encode("utf-8", "surrogatepass"))  # CPUs speed SHA-256 up: 2x BLAKE2b
+    key = sha256(text.encode("utf-8", "surrogatepass") if data is None else data)  # 2x BLAKE2b
     key.update(bytes([levels]))
     return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()[:32]}.pickle"
 
