@@ -14,7 +14,7 @@ from ledger_tool.files.cache import read_stamped
 from ledger_tool.files.outlines import _path
 from ledger_tool.markdown.outline import scan
 from ledger_tool.workspace import Workspace
-from tests.conftest import SEED, LedgerRunner, git
+from tests.conftest import SEED, LedgerRunner, git, ledger_process
 
 
 @pytest.fixture
@@ -404,6 +404,34 @@ def test_a_staged_ledger_that_is_not_utf8_is_refused_with_its_line(
     result = run_ledger("check", "--staged", cwd=checked_repo)
     assert result.code == 1, result.stderr
     assert f"ERRORS.md:{line}: not valid UTF-8; save the file as UTF-8" in result.stderr
+
+
+def test_staged_ledger_files_only_intended_to_be_added_are_not_in_the_commit(
+    repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """`git add -N` puts an empty entry in the index that the commit will not hold: a commit of
+    another file is let through (git diff --cached does not list them)."""
+    assert run_ledger("init", cwd=repo).code == 0
+    git(repo, "add", "-N", "ERRORS.md", "JOURNAL.md", "TASKS.md")
+    (repo / "README.md").write_text("# demo, changed\n")
+    git(repo, "add", "README.md")
+    result = run_ledger("check", "--staged", cwd=repo)
+    assert (result.code, result.stdout) == (0, "")
+
+
+def test_staged_reads_the_index_where_a_fifo_stands_in_the_working_tree(
+    checked_repo: Path,
+) -> None:
+    """The staged blob is checked and the hook returns; the FIFO is never opened for reading."""
+    git(checked_repo, "add", "-A")
+    git(checked_repo, "commit", "-q", "-m", "ledger")
+    errors = checked_repo / "ERRORS.md"
+    errors.write_bytes(errors.read_bytes().replace(b"**Severity**: P1", b"**Severity**: P7", 1))
+    git(checked_repo, "add", "ERRORS.md")
+    errors.unlink()
+    os.mkfifo(errors)
+    result = ledger_process("check", "--staged", cwd=checked_repo)
+    assert result.returncode == 1 and "ERRORS.md" in result.stdout, result
 
 
 def test_commit_message_trailers(

@@ -93,7 +93,7 @@ def _staged_blobs(ws: Workspace) -> dict[str, str] | None:
         raise LedgerError("--staged checks the git index, and this is not a git repository")
     paths = [ws.relative(name) for name in ("errors", "journal", "tasks")]
     blobs = index.staged_blobs(ws.root, paths)
-    return blobs if index.staged_changes(ws.root, paths, blobs) else None
+    return blobs if index.staged_changes(ws.root, paths) else None
 
 
 def _check_message(ws: Workspace, message_file: str) -> None:

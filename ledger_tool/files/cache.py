@@ -1,9 +1,10 @@
 """What the read commands remember between runs, in `.git/ledger-cache/`, never in the work
 tree.  Losing it only costs speed.
 
-Each file starts with a stamp (FORMAT: the tool's version and the package layout), read before
-anything else and without importing a thing; a file of another version or layout, such as the
-flat layout's (0.1.0), is dropped whole rather than half understood.
+Each file starts with a stamp (FORMAT: the tool's version, the package layout, and a word for
+each change of what a kept answer means, such as staged files read as strict UTF-8), read before
+anything else and without importing a thing; a file of another stamp, such as the flat layout's
+(0.1.0), is dropped whole rather than half understood.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from ledger_tool.model.entry import Entry
 
 
-FORMAT = f"ledger-cache {__version__} subpackages"
+FORMAT = f"ledger-cache {__version__} subpackages strict-staged"
 
 
 class _StampOnly(pickle.Unpickler):

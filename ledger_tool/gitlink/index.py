@@ -8,6 +8,8 @@ temporary index (GIT_INDEX_FILE) is the one read.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -41,20 +43,12 @@ def staged_blobs(root: Path, paths: list[str]) -> dict[str, str]:
     return blobs
 
 
-def staged_changes(root: Path, paths: list[str], blobs: dict[str, str]) -> list[str]:
-    """Which of `paths` the commit being made changes: added, removed, or another blob than
-    HEAD's (all it holds on a first commit).  One `git ls-tree` of HEAD, compared with the
-    index's `blobs`."""
-    done = subprocess.run(
-        ["git", "ls-tree", "-z", "HEAD", "--", *paths], cwd=root, capture_output=True
-    )
-    head: dict[str, str] = {}
-    if done.returncode == 0:  # else no HEAD yet (or none git can read: then all is checked)
-        for record in done.stdout.split(b"\0"):
-            meta, _, name = record.partition(b"\t")
-            if name:
-                head[name.decode("utf-8", "surrogateescape")] = meta.split(b" ")[2].decode()
-    return [p for p in paths if blobs.get(p) != head.get(p)]
+def staged_changes(root: Path, paths: list[str]) -> list[str]:
+    """Which of `paths` the commit being made changes, against HEAD (all it holds on a first
+    commit: git compares an unborn HEAD as empty).  A file only intended to be added (`git add
+    -N`) is not in the commit, so it is no change."""
+    out = _git(root, "diff", "--cached", "--name-only", "--no-renames", "-z", "--", *paths)
+    return [name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name]
 
 
 def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
@@ -91,10 +85,21 @@ def read_staged(root: Path, blobs: dict[str, str]) -> dict[str, bytes]:
 
 
 def _as_staged(path: Path, sha: str) -> bytes | None:
+    """The bytes of the regular file at `path` if they are the blob `sha` (a FIFO or device
+    in its place is not read: it could block the hook)."""
     try:
-        data = path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
     digest = hashlib.sha1 if len(sha) == 40 else hashlib.sha256  # a SHA-256 repository's ids
     named = digest(b"blob %d\0" % len(data))
     named.update(data)
