@@ -137,8 +137,7 @@ def build(root: Path) -> MCPServer:
         feature broken) are tracked. `area` is the part of the system (inference, training,
         data, ...)."""
         options = _options(symptoms=symptoms, impact=impact, fingerprint=fingerprint, at=at)
-        result: Json = ledger.run("open", *options, "--", severity, area, description)
-        return result
+        return dict(ledger.run("open", *options, "--", severity, area, description))
 
     @server.tool(annotations=WRITE)
     def seen(error_id: str, count: int = 1, rev: str | None = None, at: str | None = None) -> Json:

@@ -100,7 +100,6 @@ def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> tuple[So
         from ledger_tool.gitlink import index
 
         staged = index.read_staged(ws.root, blobs)
-    texts: dict[str, tuple[str, str] | None] = {}
     read: dict[str, bytes] = {}
     for name in NAMES:
         sha = (blobs or {}).get(ws.relative(name))
@@ -108,10 +107,12 @@ def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> tuple[So
             read[name] = staged[sha]
         elif ws.path(name).is_file():
             read[name] = ws.path(name).read_bytes()
-        if name in read:
-            texts[name] = (ws.display(name), store.decode(read[name], ws.display(name)))
-        else:
-            texts[name] = None
+    texts = {
+        name: (ws.display(name), store.decode(read[name], ws.display(name)))
+        if name in read
+        else None
+        for name in NAMES
+    }
     errors = texts["errors"]
     if errors is None:
         raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")

@@ -88,18 +88,12 @@ def _as_staged(path: Path, sha: str) -> bytes | None:
     """The bytes of the regular file at `path` if they are the blob `sha` (a FIFO or device
     in its place is not read: it could block the hook)."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        with os.fdopen(handle, "rb", closefd=False) as file:
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
             data = file.read()
     except OSError:
         return None
-    finally:
-        os.close(handle)
     digest = hashlib.sha1 if len(sha) == 40 else hashlib.sha256  # a SHA-256 repository's ids
     named = digest(b"blob %d\0" % len(data))
     named.update(data)
