@@ -57,6 +57,7 @@ class Ledger:
         found, self._known = outlines.recall(ws, text, 3, data if errors_text is None else None)
         self.errors = ErrorsFile(ws.display("errors"), text, strict, found)
         self._errors_on_disk = on_disk
+        self._errors_data = data
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
@@ -173,16 +174,18 @@ class Ledger:
         if outlines.KEY_FIELDS not in self._known:
             self.errors.check_key_fields()
             self._known |= {outlines.KEY_FIELDS}
+            if self.errors.text is self._errors_on_disk:  # for the next command on this text
+                outlines.remember(self.ws, self.errors.outline, 3, self._known, self._errors_data)
 
-    def remember_outline(self) -> None:
-        """Once `changes()` is written: keep the outline of the new ERRORS.md for the next
-        command, which then need not scan it, nor check its key fields again when this
-        command checked those of the text it changed (`verify_edits` checked its edits, and
-        a carried outline means no fence or comment moved across one)."""
+    def remember_outline(self, data: bytes | None = None) -> None:
+        """Once `changes()` is written (`data`: the new ERRORS.md's bytes as written, when the
+        caller has them): keep the outline of the new ERRORS.md for the next command, which
+        then need not scan it, nor check its key fields again when this command checked those
+        of the text it changed (`verify_edits` checked its edits, and a carried outline means no
+        fence or comment moved across one)."""
         if self._written_outline is not None:
-            outlines.remember(
-                self.ws, self._written_outline, 3, self._known & {outlines.KEY_FIELDS}
-            )
+            known = self._known & {outlines.KEY_FIELDS}
+            outlines.remember(self.ws, self._written_outline, 3, known, data)
 
     def settle(self) -> None:
         """Fold the edits made so far into fresh parses of the files.
@@ -279,21 +282,25 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
     change: the way every command that edits the ledger goes.  An error in the body writes
     nothing.  (Refusing while git is in the middle of a rebase or merge is the caller's: this
     layer does not ask git.)"""
+    errors = ws.path("errors")
     with writing(ws) as out:
         ledger = Ledger(ws)
         ledger.check_key_fields()
         yield ledger
         out.update(ledger.changes())
-    ledger.remember_outline()
+        if isinstance(new := out.get(errors), str):
+            out[errors] = new.encode("utf-8")  # once, to write and to key its outline by
+    written = out.get(errors)
+    ledger.remember_outline(written if isinstance(written, bytes) else None)
 
 
 @contextlib.contextmanager
-def writing(ws: Workspace) -> Iterator[dict[Path, str]]:
+def writing(ws: Workspace) -> Iterator[dict[Path, str | bytes]]:
     """The lock-and-write half of `changing`, for a command whose core hands back whole new
     texts instead of editing a `Ledger` (`init`'s new files, `adopt`, `renumber`): what the
     body puts in the dict is written as one change, and nothing if the body fails."""
     with store.locked(ws.root):
-        out: dict[Path, str] = {}
+        out: dict[Path, str | bytes] = {}
         yield out
         store.write_files(ws.root, out)
 

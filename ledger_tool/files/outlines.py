@@ -52,11 +52,16 @@ def recall(
 
 
 def remember(
-    ws: Workspace, found: Outline, levels: int, known: frozenset[str] = frozenset()
+    ws: Workspace,
+    found: Outline,
+    levels: int,
+    known: frozenset[str] = frozenset(),
+    data: bytes | None = None,
 ) -> None:
-    """Keep `found`, the outline of a text a command is writing, for the next command, and
-    what is `known` of the text."""
-    path = _path(ws, found.text, levels)
+    """Keep `found`, the outline of a text a command is writing or has read (`data`: the
+    text's UTF-8 bytes, when the caller has them), for the next command, and what is `known`
+    of the text."""
+    path = _path(ws, found.text, levels, data)
     if path is not None:
         _keep(path, found, known)
 

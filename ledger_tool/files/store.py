@@ -15,7 +15,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ledger_tool import bound
@@ -128,8 +128,9 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def write_files(root: Path, contents: dict[Path, str]) -> None:
-    """Replace every file in `contents` with its new text: all of them, or (after a crash) none.
+def write_files(root: Path, contents: Mapping[Path, str | bytes]) -> None:
+    """Replace every file in `contents` with its new text (or its UTF-8 bytes): all of them, or
+    (after a crash) none.
 
     Must be called while holding `locked(root)`.  Whatever fails before the commit point (a
     read-only or full file system, a folder in a file's place) leaves no file changed and no
@@ -161,14 +162,14 @@ def write_files(root: Path, contents: dict[Path, str]) -> None:
     _manifest(root).unlink()
 
 
-def _stage(folder: Path, index: int, target: Path, text: str) -> tuple[str, str]:
+def _stage(folder: Path, index: int, target: Path, text: str | bytes) -> tuple[str, str]:
     """Write `text` to a temporary file that will replace `target`, checked to take the rename
     (once the manifest is written, the renames must not fail); on failure none is left."""
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_for(folder, target, f"{index}-{target.name}.new")
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         _write_synced(temp, data)
         if temp.read_bytes() != data:
