@@ -6,7 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import SEED, LedgerRunner, git
+import pytest
+
+from tests.conftest import SEED, LedgerRunner, git, ledger_process
 
 HAND_WRITTEN = """### ERR-2026-11-18-001
 **Status**: ACTIVE
@@ -111,6 +113,67 @@ def test_a_repository_template_overrides_the_packaged_one(
     assert "### Task Context" not in tasks
     run_ledger("resolve", error_id, cwd=ledger_repo)
     assert "**Status**: COMPLETE" in (ledger_repo / "TASKS.md").read_text()
+
+
+def test_an_override_added_later_is_used_though_the_packaged_shape_was_kept(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """The packaged templates' output is kept by shape after the first render; an override put
+    in afterwards still wins, and taking it away brings the packaged template back."""
+
+    def open_(description: str) -> str:  # each its own process, as a user runs them
+        done = ledger_process("open", "P0", "api", description, cwd=ledger_repo)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    first = open_("down")
+    assert (ledger_repo / ".git" / "ledger-cache" / "template-shapes.pickle").is_file()
+    override = ledger_repo / ".ledger" / "templates" / "error_active.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("### {{ id }}\n{{ field('Status') }}\n{{ field('Severity') }}\n"
+                        "{{ field('Area') }}\n{{ field('First Seen') }}\n{{ field('Last Seen') }}\n"
+                        "{{ field('Occurrences') }}\n\n{{ field('Description') }}\n"
+                        "**Pager**: on-call\n\n{{ field('History') }}\n")  # fmt: skip
+    second = open_("slow")
+    override.unlink()
+    third = open_("gone")
+    errors = (ledger_repo / "ERRORS.md").read_text()
+    blocks = {b.split("\n", 1)[0]: b for b in errors.split("### ")[1:]}
+    assert "**Pager**: on-call" in blocks[second]
+    assert "**Pager**" not in blocks[first] + blocks[third]
+    assert "**Symptoms**:" in blocks[first] and "**Symptoms**:" in blocks[third]
+    assert run_ledger("check", cwd=ledger_repo).code == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["error_active.md.j2", "error_resolved.md.j2", "journal_entry.md.j2", "task.md.j2"]
+)
+def test_a_kept_shape_renders_what_jinja_renders(ledger_repo: Path, name: str) -> None:
+    """Every packaged entry template, for each combination of the optional fields it asks for
+    and values of several lines: the text filled in from the kept shape is Jinja's, byte for
+    byte."""
+    from ledger_tool.files import shapes, templates
+    from ledger_tool.files.ledger import Ledger
+    from ledger_tool.workspace import Workspace
+
+    ledger = Ledger(Workspace.find(ledger_repo))
+
+    context = {"id": "ERR-2026-11-20-001", "task_id": "TASK-ERR-2026-11-20-001",
+               "time": "2026-11-20 08:00", "title": "A {{ title }} with | pipes"}  # fmt: skip
+    names = re.findall(r"""(?:field|bullet|has)\(["']([^"']+)["']\)""",
+                       (shapes.packaged_dir() / name).read_text())  # fmt: skip
+    optional = sorted(set(re.findall(r"""has\(["']([^"']+)["']\)""",
+                                     (shapes.packaged_dir() / name).read_text())))  # fmt: skip
+    kept = ledger_repo / ".git" / "ledger-cache" / "template-shapes.pickle"
+    for mask in range(2 ** len(optional)):
+        values = {field: f"{field} value\nsecond line {{{{ x }}}} \x00" for field in names}
+        values |= {field: "" for i, field in enumerate(optional) if not mask >> i & 1}
+        values["Status"] = "ACTIVE"  # a one-line value
+        jinja = templates.render(ledger_repo, name, values, **context)
+        kept.unlink(missing_ok=True)
+        assert ledger.render(name, values, **context) == jinja  # rendered by Jinja, kept
+        assert shapes.filled(ledger_repo, name, values, context) == jinja  # filled in
+        assert kept.is_file()
 
 
 def test_unchanged_ledger_is_not_rewritten_by_reads(

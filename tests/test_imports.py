@@ -70,6 +70,20 @@ def test_resolve_with_a_fix_commit_and_seen_load_no_gitpython(ledger_repo: Path)
         assert "'git'" not in heavy and "Traceback" not in out.stderr, (args, out.stderr)
 
 
+def test_a_second_open_renders_its_entries_without_jinja(ledger_repo: Path) -> None:
+    """The first `open` renders the packaged templates with Jinja and keeps their shapes; the
+    next one fills those in, without importing Jinja, and writes what Jinja would have."""
+    opened = ledger_process("open", "P0", "api", "x", "--at", "2026-11-20 08:00", cwd=ledger_repo)
+    assert opened.returncode == 0, opened.stderr
+    args = ("open", "P1", "data", "y", "--at", "2026-11-20 09:00")
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=ledger_repo, capture_output=True, text=True
+    )
+    assert "HEAVY []" in out.stderr, out.stderr
+    assert out.stdout.strip() == "ERR-2026-11-20-002"
+    assert ledger_process("check", cwd=ledger_repo).returncode == 0
+
+
 def test_ingesting_a_log_with_nothing_to_record_reads_no_ledger(ledger_repo: Path) -> None:
     """A job that logged no failure costs the reading of its log only: neither the ledger's
     files nor git nor templates are loaded."""

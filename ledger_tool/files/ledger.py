@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from hashlib import sha256
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class Ledger:
         path = self.ws.path(name)
         if path.is_file():
             return store.read_text(path, self.ws.display(name))
-        from ledger_tool.files.templates import read_packaged
+        from ledger_tool.files.shapes import read_packaged
 
         return read_packaged(f"{name.upper()}.md")
 
@@ -242,9 +243,18 @@ class Ledger:
     # -- shaping blocks and rows ----------------------------------------------------------------
 
     def render(self, template: str, values: dict[str, str], **context: str) -> str:
-        from ledger_tool.files.templates import render
+        """Render template `template` (its kept shape filled in, or by Jinja: `shapes`)."""
+        from ledger_tool.files import shapes
 
-        return render(self.ws.root, template, values, **context)
+        root = self.ws.root
+        text = shapes.filled(root, template, values, context)
+        if text is None:
+            from ledger_tool.files import templates
+
+            text = templates.render(root, template, values, **context)
+            shape_of = partial(templates.shape_of, root, template, values, context)
+            shapes.keep(root, template, values, context, text, shape_of)
+        return text
 
     def shape(self, block: Block, template: str, values: dict[str, str], complete: bool) -> None:
         """Set `values` in place; add missing fields where `template` puts them (`shape`)."""

@@ -15,6 +15,7 @@ template that cannot be rendered is the repository's problem, reported with its 
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -26,11 +27,11 @@ import jinja2.exceptions
 import jinja2.runtime
 import jinja2.sandbox
 
-from ledger_tool import bound, packaged
+from ledger_tool import bound
 from ledger_tool.exceptions import LedgerError
+from ledger_tool.files.shapes import OVERRIDE_DIR, Piece, Shape, field_line, packaged_dir
 from ledger_tool.markdown.textcodec import printable
 
-OVERRIDE_DIR = Path(".ledger") / "templates"
 RENDER_SECONDS = 5.0  # ours take milliseconds; only a template that loops on and on gets near it
 MAX_ITEMS = 1_000_000  # the longest string or list `*` may make, the most digits `**` may
 
@@ -57,11 +58,6 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                 f"`**` would make a number of more than {MAX_ITEMS:,} digits"
             )
         return super().call_binop(context, operator, left, right)
-
-
-def packaged_dir() -> Path:
-    """The templates shipped with the tool (inside the wheel, or at the top of a source checkout)."""
-    return packaged("templates", "templates")
 
 
 class _Folders(jinja2.BaseLoader):
@@ -223,13 +219,6 @@ def _too_long(root: Path, name: str) -> LedgerError:
     )
 
 
-def field_line(name: str, raw: str, bullet: bool = False) -> str:
-    """`**Name**: value` (or `- **Name**: value`); a multi-line value continues on the next lines."""
-    first, _, rest = raw.partition("\n")
-    line = f"{'- ' if bullet else ''}**{name}**:{' ' + first if first else ''}"
-    return f"{line}\n{rest}" if rest or raw.endswith("\n") else line
-
-
 def render(root: Path, name: str, values: Mapping[str, str], **context: str) -> str:
     """Render template `name` with field `values` (stored form) and plain `context` strings."""
 
@@ -245,11 +234,50 @@ def render(root: Path, name: str, values: Mapping[str, str], **context: str) -> 
     return _run(root, name, False, {"field": field, "bullet": bullet, "has": has, **context})
 
 
+_MARK = re.compile("\x00([0-9]+)\x00")
+
+
+def shape_of(
+    root: Path, name: str, values: Mapping[str, str], context: Mapping[str, str]
+) -> Shape | None:
+    """What template `name` prints for `values` with a marker for each field line and context
+    string (`shapes`), and the `has` calls it made; None when a marker came out changed."""
+    holes: list[tuple[str, str]] = []
+    asked: list[tuple[str, bool]] = []
+
+    def hole(kind: str, hole_name: str) -> str:
+        holes.append((kind, hole_name))
+        return f"\x00{len(holes) - 1}\x00"
+
+    def has(field_name: str) -> bool:
+        asked.append((field_name, bool(values.get(field_name))))
+        return asked[-1][1]
+
+    marked = {key: hole("context", key) for key in context}
+    text = _run(
+        root,
+        name,
+        False,
+        {
+            "field": lambda field_name: hole("field", field_name),
+            "bullet": lambda field_name: hole("bullet", field_name),
+            "has": has,
+            **marked,
+        },
+    )
+    parts = _MARK.split(text)
+    pieces: list[Piece] = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            if "\x00" in part:
+                return None
+            if part:
+                pieces.append(part)
+        else:
+            pieces.append(holes[int(part)])
+    return tuple(asked), tuple(pieces)
+
+
 def render_page(root: Path, name: str, **context: object) -> str:
     """Render a report template with any values; an HTML one escapes every value it prints."""
     return _run(root, name, True, context)
-
-
-def read_packaged(name: str) -> str:
-    """A packaged file (such as the starting ERRORS.md) as text."""
-    return (packaged_dir() / name).read_text(encoding="utf-8")

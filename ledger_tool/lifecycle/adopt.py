@@ -54,7 +54,7 @@ def adopt(ws: Workspace, has_commit: Callable[[str], bool]) -> Adoption:
     if path.is_file():
         text = store.read_text(path, display)
     else:
-        from ledger_tool.files.templates import read_packaged
+        from ledger_tool.files.shapes import read_packaged
 
         text = read_packaged("ERRORS.md")
     outline = scan(text)

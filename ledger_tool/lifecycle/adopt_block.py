@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from ledger_tool.files.ledger import Ledger
-from ledger_tool.files.templates import field_line
+from ledger_tool.files.shapes import field_line
 from ledger_tool.lifecycle.adopt_fields import Converted
 from ledger_tool.lifecycle.numbering import numbers_named
 from ledger_tool.markdown.block import Block

@@ -18,7 +18,7 @@ def missing_files(ws: Workspace) -> tuple[dict[Path, str], list[str]]:
     """The packaged ERRORS.md, JOURNAL.md, TASKS.md and a default `.ledger.toml` for those the
     repository lacks (nothing is overwritten), and one line per file saying which it got."""
     from ledger_tool.config import DEFAULT_TOML, has_config
-    from ledger_tool.files.templates import read_packaged
+    from ledger_tool.files.shapes import read_packaged
 
     created: dict[Path, str] = {}
     lines = []
