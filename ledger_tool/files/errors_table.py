@@ -111,6 +111,14 @@ class SummaryTable:
         found = _ROW.finditer(self.text, self.rows_at, self.rows_end)
         return [(m.start(), m.end()) for m in found if m.group(1) == error_id]
 
+    def _row_span(self, error_id: str) -> tuple[int, int] | None:
+        """The (first) row of an ID, as in `rows`, found without reading every row."""
+        if "rows" in self.__dict__ or self.rows_at is None:
+            return self.rows.get(error_id)
+        own = re.compile(rf"^\|[ \t]*{re.escape(error_id)}[ \t]*\|[^\n]*(?:\n|\Z)", re.M)
+        m = own.search(self.text, self.rows_at, self.rows_end)
+        return None if m is None else (m.start(), m.end())
+
     def row_cells(self, error_id: str) -> list[str]:
         start, end = self.rows[error_id]
         return split_row(self.text[start:end])
@@ -129,18 +137,24 @@ class SummaryTable:
         if self.rows_at is None:
             return
         row = line(cells) + self.newline
-        if error_id in self.rows:
-            start, end = self.rows[error_id]
+        span = self._row_span(error_id)
+        if span is not None:
+            start, end = span
             if not self.text[start:end].endswith("\n"):
                 row = row.rstrip("\r\n")
             self._edits.append(Edit(start, end, row))
             return
         at = self.rows_end
-        for other, (start, _) in self.rows.items():  # rows are newest first
-            cells_other = self.row_cells(other)
+        others: set[str] = set()
+        for m in _ROW.finditer(self.text, self.rows_at, self.rows_end):  # rows are newest first
+            other = m.group(1)
+            if other in others:
+                continue  # a repeated row: the first one stands for its ID
+            others.add(other)
+            cells_other = split_row(m.group(0))
             seen = cells_other[1] if len(cells_other) > 1 else ""
             if (seen, other) < (first_seen, error_id):
-                at = start
+                at = m.start()
                 break
         if at == len(self.text) and not self.text.endswith("\n"):
             row = self.newline + row.rstrip("\r\n")
