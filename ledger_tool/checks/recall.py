@@ -107,11 +107,24 @@ def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
 
 
 def snapshot(ws: Workspace, blobs: dict[str, str] | None = None) -> Snapshot:
-    """The files `ledger check` is about to read, as they are before it reads them."""
+    """The files `ledger check` is about to read, as they are before it reads them (a file the
+    last answer saw, unchanged as `recall` tells it, keeps the hash it had then)."""
+    path = _where(ws, blobs is not None)
+    kept: dict[str, tuple[Stat | None, bytes | None]] = {}
+    try:
+        written = path.stat().st_mtime_ns if path is not None else 0
+        data = read_stamped(path, _ALLOWED) if path is not None else None
+        if isinstance(data, tuple) and len(data) == 3:
+            kept = {name: (stat, digest) for name, stat, digest in data[1]}
+    except (OSError, TypeError, ValueError):
+        kept = {}
     found = []
     for file in inputs(ws, blobs):
         stat = _stat(file)
-        found.append((str(file), stat, None if stat is None else _digest(file)))
+        old_stat, digest = kept.get(str(file), (None, None))
+        if stat is None or stat != old_stat or stat[1] >= written - RACY_NS:
+            digest = None if stat is None else _digest(file)
+        found.append((str(file), stat, digest))
     return found
 
 
