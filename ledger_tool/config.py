@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -68,11 +67,17 @@ def _typed(key: str, value: Any, where: str) -> Any:
     return value
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, only_with: bytes = b"") -> dict[str, Any]:
+    """The TOML file's tables; {} when its bytes do not hold `only_with` (a pyproject.toml that
+    says nothing of the ledger is not parsed: tomllib is not even imported)."""
+    data = path.read_bytes()
+    if only_with not in data:
+        return {}
+    import tomllib
+
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise LedgerError(f"{path.name}: {exc}; fix the TOML syntax") from exc
 
 
@@ -85,7 +90,7 @@ def load(root: Path) -> Config:
     if dotfile.is_file():
         table, where = _read_toml(dotfile), ".ledger.toml"
     elif pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("ledger")
+        table = _read_toml(pyproject, b"ledger").get("tool", {}).get("ledger")
         where = "pyproject.toml [tool.ledger]"
     if table is None:
         return Config()
@@ -103,4 +108,4 @@ def has_config(root: Path) -> bool:
     if (root / ".ledger.toml").is_file():
         return True
     pyproject = root / "pyproject.toml"
-    return pyproject.is_file() and "ledger" in _read_toml(pyproject).get("tool", {})
+    return pyproject.is_file() and "ledger" in _read_toml(pyproject, b"ledger").get("tool", {})

@@ -168,6 +168,24 @@ def test_configured_areas_are_enforced(ledger_repo: Path, run_ledger: LedgerRunn
     assert run_ledger("open", "P0", "training", "smoke", cwd=ledger_repo).code == 0
 
 
+def test_settings_in_pyproject_count_and_a_pyproject_without_them_is_not_ours(
+    ledger_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """`[tool.ledger]` in pyproject.toml is the configuration; a pyproject.toml that says
+    nothing of the ledger is the project's business, even one that is not valid TOML."""
+    (ledger_repo / ".ledger.toml").unlink()  # which comes first
+    pyproject = ledger_repo / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "demo"\n\n[tool.ledger]\nareas = ["training"]\n')
+    bad = run_ledger("open", "P0", "kitchen", "smoke", cwd=ledger_repo)
+    assert bad.code == 1 and "training" in bad.stderr
+    pyproject.write_text('[project\nname = "half-written"\n')
+    assert run_ledger("open", "P0", "kitchen", "smoke", cwd=ledger_repo).code == 0
+    pyproject.write_text('[tool.ledger\nareas = ["training"]\n')
+    broken = run_ledger("list", cwd=ledger_repo)
+    assert broken.code == 1 and "pyproject.toml" in broken.stderr
+    assert "fix the TOML syntax" in broken.stderr
+
+
 def test_unknown_config_key_names_the_allowed_ones(
     ledger_repo: Path, run_ledger: LedgerRunner
 ) -> None:

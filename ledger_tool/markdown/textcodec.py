@@ -11,7 +11,6 @@ in a Markdown link) and `printable` (text fit for a terminal).
 
 from __future__ import annotations
 
-import html
 import re
 
 _ESCAPED = {"\\": "\\\\", "`": "\\`", "|": "\\|", "[": "\\[", "]": "\\]"}
@@ -47,6 +46,8 @@ def _decode_token(match: re.Match[str]) -> str:
         digits = token[2:-1]
         code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
         return chr(code) if code <= 0x10FFFF else "\ufffd"
+    import html  # a named entity: rare, and html costs every command 1.5 ms to import
+
     return html.unescape(token)
 
 
