@@ -176,6 +176,20 @@ def test_a_kept_shape_renders_what_jinja_renders(ledger_repo: Path, name: str) -
         assert kept.is_file()
 
 
+def test_kept_shapes_of_another_kind_are_not_used(ledger_repo: Path) -> None:
+    """A shapes file holding something else under a template's key (written by some other
+    version, or damaged) is passed over: Jinja renders, and the entry is as always."""
+    from ledger_tool.files import shapes
+    from ledger_tool.files.cache import write_stamped
+
+    key, kept = shapes._where(ledger_repo, "task.md.j2")
+    assert key is not None and kept is not None
+    context = {"task_id": "TASK-ERR-2026-11-20-001"}
+    for odd in (42, [("x", "y")], [((("Status", True),), (("context", "nope"),))]):
+        write_stamped(kept, {key: odd})
+        assert shapes.filled(ledger_repo, "task.md.j2", {"Status": "TODO"}, context) is None
+
+
 def test_unchanged_ledger_is_not_rewritten_by_reads(
     ledger_repo: Path, run_ledger: LedgerRunner
 ) -> None:

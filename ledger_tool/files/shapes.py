@@ -71,9 +71,12 @@ def filled(
     if key is None or path is None:
         return None
     kept = read_stamped(path, {})
-    for asked, pieces in kept.get(key, ()) if isinstance(kept, dict) else ():
-        if all(bool(values.get(field)) == answer for field, answer in asked):
-            return fill(pieces, values, context)
+    try:
+        for asked, pieces in kept.get(key, ()) if isinstance(kept, dict) else ():
+            if all(bool(values.get(field)) == answer for field, answer in asked):
+                return fill(pieces, values, context)
+    except (TypeError, ValueError, KeyError):  # not shapes of this version: Jinja's turn
+        pass
     return None
 
 
