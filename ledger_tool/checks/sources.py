@@ -36,7 +36,7 @@ def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Check
     """The problems of the ledger in the working tree; with `blobs` (the index's blob of each
     ledger file it holds, as `gitlink.index.staged_blobs` gives them), of the commit being made."""
     repo = Git(ws)
-    sources, errors_bytes = load_sources(ws, blobs)
+    sources, errors_hashed = load_sources(ws, blobs)
     memory = Memory(ws, "check")
     problems = check(
         sources,
@@ -45,7 +45,7 @@ def check_workspace(ws: Workspace, blobs: dict[str, str] | None = None) -> Check
         lambda shas: repo.missing(shas, memory),
         repo.shallow,
         memory.blocks,
-        outlines.outline(ws, sources.errors[1], 3, errors_bytes),  # as the last command wrote it
+        outlines.outline(ws, sources.errors[1], 3, errors_hashed),  # as the last command wrote it
         memory.clean,
     )
     memory.save()
@@ -92,9 +92,12 @@ class Git:
         return self.repo is not None and gitio.is_shallow(self.repo)
 
 
-def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> tuple[Sources, bytes]:
-    """The three texts, and ERRORS.md's bytes; with `blobs` (path -> blob id), those the index
-    holds come from it (`index.read_staged`), the others from the working tree."""
+def load_sources(
+    ws: Workspace, blobs: dict[str, str] | None = None
+) -> tuple[Sources, outlines.Hashed | None]:
+    """The three texts, and the hash of ERRORS.md's bytes (taken while they are decoded); with
+    `blobs` (path -> blob id), those the index holds come from it (`index.read_staged`), the
+    others from the working tree."""
     staged: dict[str, bytes] = {}
     if blobs:
         from ledger_tool.gitlink import index
@@ -107,6 +110,7 @@ def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> tuple[So
             read[name] = staged[sha]
         elif ws.path(name).is_file():
             read[name] = ws.path(name).read_bytes()
+    hashed = outlines.Hashed(read["errors"]) if "errors" in read else None
     texts = {
         name: (ws.display(name), store.decode(read[name], ws.display(name)))
         if name in read
@@ -117,7 +121,7 @@ def load_sources(ws: Workspace, blobs: dict[str, str] | None = None) -> tuple[So
     if errors is None:
         raise LedgerError(f"no {ws.display('errors')}; run `ledger init` to create the ledger")
     archive = "".join(store.read_text(path, str(path)) for path in ws.archive_files())
-    return Sources(errors, texts["journal"], texts["tasks"], archive), read["errors"]
+    return Sources(errors, texts["journal"], texts["tasks"], archive), hashed
 
 
 def problems_after(ws: Workspace, changes: dict[Path, str]) -> list[tuple[str, int, str]]:

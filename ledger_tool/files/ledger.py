@@ -53,12 +53,13 @@ class Ledger:
                 f"no {ws.display('errors')} in {ws.root}; run `ledger init` to create the ledger"
             )
         data = path.read_bytes() if path.is_file() else b""
+        hashed = outlines.Hashed(data) if errors_text is None else None  # beside the decoding
         on_disk = store.decode(data, ws.display("errors"))
         text = on_disk if errors_text is None else errors_text
-        found, self._known = outlines.recall(ws, text, 3, data if errors_text is None else None)
+        found, self._known = outlines.recall(ws, text, 3, hashed)
         self.errors = ErrorsFile(ws.display("errors"), text, strict, found)
         self._errors_on_disk = on_disk
-        self._errors_data = data
+        self._errors_hashed = hashed
         self._moved: list[tuple[Path, str]] = []  # journal entries this command archives
         self._journal: JournalFile | None = None
         self._tasks: TasksFile | None = None
@@ -176,9 +177,9 @@ class Ledger:
             self.errors.check_key_fields()
             self._known |= {outlines.KEY_FIELDS}
             if self.errors.text is self._errors_on_disk:  # for the next command on this text
-                outlines.remember(self.ws, self.errors.outline, 3, self._known, self._errors_data)
+                outlines.remember(self.ws, self.errors.outline, 3, self._known, self._errors_hashed)
 
-    def remember_outline(self, data: bytes | None = None) -> None:
+    def remember_outline(self, data: outlines.Bytes = None) -> None:
         """Once `changes()` is written (`data`: the new ERRORS.md's bytes as written, when the
         caller has them): keep the outline of the new ERRORS.md for the next command, which
         then need not scan it, nor check its key fields again when this command checked those
@@ -298,10 +299,11 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
         ledger.check_key_fields()
         yield ledger
         out.update(ledger.changes())
+        hashed = None
         if isinstance(new := out.get(errors), str):
-            out[errors] = new.encode("utf-8")  # once, to write and to key its outline by
-    written = out.get(errors)
-    ledger.remember_outline(written if isinstance(written, bytes) else None)
+            out[errors] = data = new.encode("utf-8")  # once, to write and to key its outline by
+            hashed = outlines.Hashed(data)  # beside the writing
+    ledger.remember_outline(hashed)
 
 
 @contextlib.contextmanager
