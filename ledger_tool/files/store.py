@@ -172,7 +172,7 @@ def _stage(folder: Path, index: int, target: Path, text: str | bytes) -> tuple[s
     data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         _write_synced(temp, data)
-        if temp.read_bytes() != data:
+        if not _reads_back(temp, data):
             raise LedgerError(f"writing {target.name} did not read back the same; nothing changed")
         if not os.access(target.parent, os.W_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
@@ -183,6 +183,23 @@ def _stage(folder: Path, index: int, target: Path, text: str | bytes) -> tuple[s
             temp.unlink(missing_ok=True)
         raise
     return str(temp), str(target)
+
+
+def _reads_back(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds `data`, read back a piece at a time (one more buffer of
+    a big file's size costs a write its page faults: ~4 ms for an 11 MB ERRORS.md)."""
+    view = memoryview(data)
+    piece = bytearray(_PIECE)
+    at = 0
+    with path.open("rb", buffering=0) as handle:
+        while n := handle.readinto(piece):
+            if piece[:n] != view[at : at + n]:
+                return False
+            at += n
+    return at == len(data)
+
+
+_PIECE = 1 << 20
 
 
 def _temp_for(folder: Path, target: Path, name: str) -> Path:
