@@ -12,7 +12,8 @@ wall time of several runs after one warm-up, next to the budgets of DESIGN.md se
 that change the ledger run on a clean checkout each time (`git checkout -- . && git clean -fdq`
 between runs, outside the timing), but for "open, one after another": each run opens an error
 on the ledger the run before wrote, as a team's opens follow each other.  A command slower than `--cell-seconds` is run fewer times (down
-to the warm-up alone), so a slow tool cannot make the benchmark run for hours.
+to one run after the warm-up, whose first run may fill a cache; past six times that, the warm-up
+alone, marked "first run only"), so a slow tool cannot make the benchmark run for hours.
 
 Machines drift, so each command's runs are interleaved with runs of the floor F (`python -c
 "import click; open('ERRORS.md','rb').read()"` in the ledger's folder; `python -c pass` for
@@ -85,6 +86,7 @@ class Result:
     budget_ms: float | None
     floor: list[float] | None = None  # the floor's runs, interleaved with these (A B A B)
     target: float | None = None  # the ratio to the floor the issue asks for
+    warmup_only: bool = False  # too slow to repeat: the one time is the first run's
 
     @property
     def ratio(self) -> float | None:
@@ -108,6 +110,8 @@ class Result:
         ratio = self.ratio
         if self.target is not None and ratio is not None:
             said.append("ratio OK" if ratio <= self.target else "ratio OVER")
+        if self.warmup_only:
+            said.append("first run only")
         return ", ".join(said) or "-"
 
 
@@ -183,6 +187,8 @@ class Bench:
         runs = self.runs if warm * (self.runs + 1) <= self.cell_seconds else 0
         if runs == 0 and warm * 2 <= self.cell_seconds:
             runs = max(1, int(self.cell_seconds / warm) - 1)
+        if runs == 0 and warm <= 6 * self.cell_seconds:
+            runs = 1  # the warm-up filled the caches (`list` at 50,000): time the run after it
         times: list[float] = []
         floors: list[float] = []
         for _ in range(runs):
@@ -202,6 +208,7 @@ class Bench:
             after(root)
         budget = BUDGETS.get((args[0] if args else "", entries))
         result = Result(label, entries, times, budget, floors or None, TARGETS.get(label))
+        result.warmup_only = not runs
         shown = f"{result.median_ms:,.0f} ms" + ("" if runs else " (warm-up only)")
         ratio = "" if result.ratio is None else f"  {result.ratio:.2f}x floor"
         print(
