@@ -68,10 +68,11 @@ def _typed(key: str, value: Any, where: str) -> Any:
 
 
 def _read_toml(path: Path, only_with: bytes = b"") -> dict[str, Any]:
-    """The TOML file's tables; {} when its bytes do not hold `only_with` (a pyproject.toml that
-    says nothing of the ledger is not parsed: tomllib is not even imported)."""
+    """The TOML file's tables; {} when its bytes hold neither `only_with` nor a backslash (a
+    pyproject.toml that says nothing of the ledger is not parsed: tomllib is not even
+    imported)."""
     data = path.read_bytes()
-    if only_with not in data:
+    if only_with not in data and b"\\" not in data:  # (a key may spell it with escapes)
         return {}
     import tomllib
 

@@ -180,6 +180,9 @@ def test_settings_in_pyproject_count_and_a_pyproject_without_them_is_not_ours(
     assert bad.code == 1 and "training" in bad.stderr
     pyproject.write_text('[project\nname = "half-written"\n')
     assert run_ledger("open", "P0", "kitchen", "smoke", cwd=ledger_repo).code == 0
+    pyproject.write_text('[tool."l\\u0065dger"]\nareas = ["training"]\n')  # an escaped key
+    escaped = run_ledger("open", "P0", "kitchen", "smoke", cwd=ledger_repo)
+    assert escaped.code == 1 and "training" in escaped.stderr
     pyproject.write_text('[tool.ledger\nareas = ["training"]\n')
     broken = run_ledger("list", cwd=ledger_repo)
     assert broken.code == 1 and "pyproject.toml" in broken.stderr

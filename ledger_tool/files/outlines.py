@@ -35,19 +35,28 @@ class Hashed:
     ERRORS.md takes about 7 ms of each)."""
 
     def __init__(self, data: bytes) -> None:
+        self._data = data
         self._key = sha256()
+        self._hashed = False
         self._thread: threading.Thread | None = None
         if len(data) < MIN_CHARS:
-            self._key.update(data)
+            self._hash()
         else:
-            self._thread = threading.Thread(target=self._key.update, args=(data,), daemon=True)
+            self._thread = threading.Thread(target=self._hash, daemon=True)
             self._thread.start()
+
+    def _hash(self) -> None:
+        self._key.update(self._data)
+        self._hashed = True
 
     def key(self) -> Any:
         """A hash object holding the bytes (a copy, which the caller may feed more)."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if not self._hashed:  # the thread failed (out of memory?): never key by half a hash
+            self._key = sha256()
+            self._hash()
         return self._key.copy()
 
 
