@@ -28,6 +28,7 @@ RACY_NS = 2_000_000_000
 _NAME = "verdict.pickle"
 _STAGED = "verdict-staged.pickle"  # the pre-commit hook's answer: for the index's blobs
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns (no one sets it), inode, device
+Snapshot = list[tuple[str, Stat | None, bytes | None]]
 
 
 _ALLOWED = {("ledger_tool.checks.problem", "Problem"): Problem}
@@ -67,21 +68,33 @@ def _where(ws: Workspace, staged: bool) -> Path | None:
     return None if base is None else base / "ledger-cache" / name
 
 
-def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] | None:
-    """The problems `ledger check` found last, if no file it read has changed since (with
-    `blobs`, for the same blobs in the index); else None."""
-    path = _where(ws, blobs is not None)
+def _last(ws: Workspace, staged: bool) -> tuple[int, tuple[object, Snapshot, list[Problem]]]:
+    """The last answer kept, with when it was written (0 and nothing: none, or unreadable)."""
+    path = _where(ws, staged)
     if path is None:
-        return None
+        return 0, (None, [], [])
     try:
         written = path.stat().st_mtime_ns  # before it is read: a newer file only looks younger
     except OSError:
-        return None
+        return 0, (None, [], [])
     data = read_stamped(path, _ALLOWED)
-    if not isinstance(data, tuple) or len(data) != 3:
-        return None
-    indexed, files, problems = data
-    if indexed != _indexed(blobs):
+    well_formed = isinstance(data, tuple) and len(data) == 3 and isinstance(data[1], list)
+    if not well_formed or not all(isinstance(f, tuple) and len(f) == 3 for f in data[1]):
+        return 0, (None, [], [])
+    return written, data
+
+
+def _settled(now: Stat | None, then: Stat | None, written: int) -> bool:
+    """A file whose stat is what an answer written at `written` saw, and older than it by more
+    than `RACY_NS`, is taken as unchanged without being read."""
+    return now is not None and now == then and now[1] < written - RACY_NS
+
+
+def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] | None:
+    """The problems `ledger check` found last, if no file it read has changed since (with
+    `blobs`, for the same blobs in the index); else None."""
+    written, (indexed, files, problems) = _last(ws, blobs is not None)
+    if not written or indexed != _indexed(blobs):
         return None
     current = inputs(ws, blobs)
     if [str(p) for p in current] != [name for name, _, _ in files]:
@@ -92,14 +105,9 @@ def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] 
             continue
         if now is None or stat is None:
             return None
-        if now == stat and now[1] < written - RACY_NS:
-            continue
-        if _digest(file) != digest:
+        if not _settled(now, stat, written) and _digest(file) != digest:
             return None
     return list(problems)
-
-
-Snapshot = list[tuple[str, Stat | None, bytes | None]]
 
 
 def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
@@ -109,20 +117,13 @@ def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
 def snapshot(ws: Workspace, blobs: dict[str, str] | None = None) -> Snapshot:
     """The files `ledger check` is about to read, as they are before it reads them (a file the
     last answer saw, unchanged as `recall` tells it, keeps the hash it had then)."""
-    path = _where(ws, blobs is not None)
-    kept: dict[str, tuple[Stat | None, bytes | None]] = {}
-    try:
-        written = path.stat().st_mtime_ns if path is not None else 0
-        data = read_stamped(path, _ALLOWED) if path is not None else None
-        if isinstance(data, tuple) and len(data) == 3:
-            kept = {name: (stat, digest) for name, stat, digest in data[1]}
-    except (OSError, TypeError, ValueError):
-        kept = {}
+    written, (_, files, _) = _last(ws, blobs is not None)
+    kept = {name: (stat, digest) for name, stat, digest in files}
     found = []
     for file in inputs(ws, blobs):
         stat = _stat(file)
-        old_stat, digest = kept.get(str(file), (None, None))
-        if stat is None or stat != old_stat or stat[1] >= written - RACY_NS:
+        then, digest = kept.get(str(file), (None, None))
+        if not _settled(stat, then, written):
             digest = None if stat is None else _digest(file)
         found.append((str(file), stat, digest))
     return found

@@ -179,15 +179,15 @@ class Ledger:
             if self.errors.text is self._errors_on_disk:  # for the next command on this text
                 outlines.remember(self.ws, self.errors.outline, 3, self._known, self._errors_hashed)
 
-    def remember_outline(self, data: outlines.Bytes = None) -> None:
-        """Once `changes()` is written (`data`: the new ERRORS.md's bytes as written, when the
-        caller has them): keep the outline of the new ERRORS.md for the next command, which
+    def remember_outline(self, hashed: outlines.Hashed | None = None) -> None:
+        """Once `changes()` is written (`hashed`: the hash of the new ERRORS.md's bytes, when
+        the caller has it): keep the outline of the new ERRORS.md for the next command, which
         then need not scan it, nor check its key fields again when this command checked those
         of the text it changed (`verify_edits` checked its edits, and a carried outline means no
         fence or comment moved across one)."""
         if self._written_outline is not None:
             known = self._known & {outlines.KEY_FIELDS}
-            outlines.remember(self.ws, self._written_outline, 3, known, data)
+            outlines.remember(self.ws, self._written_outline, 3, known, hashed)
 
     def settle(self) -> None:
         """Fold the edits made so far into fresh parses of the files.

@@ -60,21 +60,18 @@ class Hashed:
         return self._key.copy()
 
 
-Bytes = bytes | Hashed | None  # a text's UTF-8 bytes as the caller has them, or their hash
-
-
-def outline(ws: Workspace, text: str, levels: int, data: Bytes = None) -> Outline:
+def outline(ws: Workspace, text: str, levels: int, hashed: Hashed | None = None) -> Outline:
     """`scan(text, levels)`, remembered for a big text."""
-    return recall(ws, text, levels, data)[0]
+    return recall(ws, text, levels, hashed)[0]
 
 
 def recall(
-    ws: Workspace, text: str, levels: int, data: Bytes = None
+    ws: Workspace, text: str, levels: int, hashed: Hashed | None = None
 ) -> tuple[Outline, frozenset[str]]:
-    """`scan(text, levels)`, remembered for a big text, and what is known of the text.  `data`,
-    when the caller has it, is the text's UTF-8 bytes (as read: hashed without encoding again),
-    or their `Hashed`."""
-    path = _path(ws, text, levels, data)
+    """`scan(text, levels)`, remembered for a big text, and what is known of the text.
+    `hashed`, when the caller has it, is the hash of the text's bytes as read (else the text
+    is encoded and hashed here)."""
+    path = _path(ws, text, levels, hashed)
     if path is None:
         return scan(text, levels=levels), frozenset()
     try:
@@ -93,26 +90,24 @@ def remember(
     found: Outline,
     levels: int,
     known: frozenset[str] = frozenset(),
-    data: Bytes = None,
+    hashed: Hashed | None = None,
 ) -> None:
-    """Keep `found`, the outline of a text a command is writing or has read (`data`: the
-    text's UTF-8 bytes, when the caller has them), for the next command, and what is `known`
-    of the text."""
-    path = _path(ws, found.text, levels, data)
+    """Keep `found`, the outline of a text a command is writing or has read (`hashed`: the
+    hash of its bytes, when the caller has it), for the next command, and what is `known` of
+    the text."""
+    path = _path(ws, found.text, levels, hashed)
     if path is not None:
         _keep(path, found, known)
 
 
-def _path(ws: Workspace, text: str, levels: int, data: Bytes = None) -> Path | None:
+def _path(ws: Workspace, text: str, levels: int, hashed: Hashed | None = None) -> Path | None:
     if len(text) < MIN_CHARS:
         return None
     base = gitdirs.git_dir(ws.root)
     if base is None:
         return None
-    if isinstance(data, Hashed):
-        key = data.key()
-    else:  # SHA-256: twice BLAKE2b's speed on CPUs that speed it up
-        key = sha256(text.encode("utf-8", "surrogatepass") if data is None else data)
+    # SHA-256: twice BLAKE2b's speed on CPUs that speed it up
+    key = sha256(text.encode("utf-8", "surrogatepass")) if hashed is None else hashed.key()
     key.update(bytes([levels]))
     return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()[:32]}.pickle"
 
