@@ -9,9 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ledger_tool.checks import cross_rules
+from ledger_tool.checks.facts import Facts
 from ledger_tool.files.cache import read_stamped
+from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.outlines import _path
+from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.markdown.outline import scan
 from ledger_tool.workspace import Workspace
 from tests.conftest import SEED, LedgerRunner, git, ledger_process
@@ -628,3 +634,56 @@ def test_a_command_that_edits_a_big_file_leaves_the_outline_of_what_it_wrote(
     shutil.rmtree(checked_repo / ".git" / "ledger-cache")
     assert run_ledger("list", "--json", cwd=checked_repo).stdout == cached
     assert run_ledger("check", cwd=checked_repo).code == 0
+
+
+# -- the usual TASKS.md is read in a few regex passes: the same answer as task by task ----------
+
+_TASK_ERRORS = (
+    "# Errors\n\n## Active Errors\n\n### ERR-2026-11-20-002\n**Status**: ACTIVE\n\n"
+    "## Resolved Errors\n\n### ERR-2026-11-20-001 (RESOLVED)\n**Status**: RESOLVED\n"
+)
+_TASK_FACTS = {
+    "ERR-2026-11-20-002": Facts("ERR-2026-11-20-002", "active", "P1", "data", "", "", None),
+    "ERR-2026-11-20-001": Facts("ERR-2026-11-20-001", "resolved", "P0", "gpu", "", "", None),
+}
+_TASK_LINES = st.sampled_from(
+    [
+        "# Tasks", "## TASK-ERR-2026-11-20-001", "## TASK-ERR-2026-11-20-002", "##", "# Other",
+        "**Task ID**: TASK-ERR-2026-11-20-001", "**Task ID**: TASK-ERR-2026-11-20-002",
+        "**Task ID**: TASK-ERR-2026-11-20-009", "**Task ID**: TASK-2025-07-22-012",
+        "**Task ID**: TASK-ERR-2026-11-20-002\r", "## TASK-ERR-2026-11-20-002\r", "\r",
+        "**Status**: COMPLETE", "**Status**: IN_PROGRESS", "**Status**:", "**Title**: x", "",
+        "### Task Context", "- **Error ID**: ERR-2026-11-20-001", "```", "<!--", "-->", "text",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def _tasks_text(draw: st.DrawFn) -> str:
+    """Mostly tasks as the tool writes them (so the quick reading is taken), broken at random."""
+    error_ids = st.sampled_from(["ERR-2026-11-20-001", "ERR-2026-11-20-002", "ERR-2026-11-20-009"])
+    lines = ["# Tasks", ""]
+    for _ in range(draw(st.integers(0, 4))):
+        error_id = draw(error_ids)
+        status = draw(st.sampled_from(["COMPLETE", "IN_PROGRESS", "", None]))
+        lines += [f"## TASK-{error_id}", f"**Task ID**: TASK-{error_id}", "**Title**: Resolve x"]
+        lines += [] if status is None else [f"**Status**: {status}".rstrip()]
+        lines += [*draw(st.lists(_TASK_LINES, max_size=3)), ""]
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
+
+
+@given(st.one_of(_tasks_text(), st.lists(_TASK_LINES, max_size=25).map("\n".join)))
+@settings(max_examples=400, deadline=None)
+def test_the_quick_reading_of_tasks_finds_what_reading_task_by_task_finds(text: str) -> None:
+    doc = ErrorsFile("ERRORS.md", _TASK_ERRORS, strict=False)
+    quick = list(cross_rules.task_problems(doc, _TASK_FACTS, ("TASKS.md", text)))
+    tasks = TasksFile("TASKS.md", text, strict=False)
+    assert quick == list(cross_rules.task_problems_one_by_one(doc, _TASK_FACTS, tasks))
+
+
+def test_tasks_as_the_tool_writes_them_take_the_quick_reading(checked_repo: Path) -> None:
+    text = (checked_repo / "TASKS.md").read_text()
+    doc = ErrorsFile("ERRORS.md", (checked_repo / "ERRORS.md").read_text())
+    tasks = TasksFile("TASKS.md", text, strict=False)
+    facts = {error_id: _TASK_FACTS[error_id] for error_id in doc.blocks}
+    assert cross_rules._claims_in_order(doc, facts, tasks) == set(doc.blocks)

@@ -18,7 +18,7 @@ from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.tasks_md import TasksFile
 from ledger_tool.files.wording import UNSHALLOW
 from ledger_tool.markdown.outline import Outline, hidden_only, opener_name
-from ledger_tool.model.vocabulary import ERROR_REF, Status
+from ledger_tool.model.vocabulary import ANY_TASK, ERROR_REF, ID_PATTERN, TASK_ID_LINE, Status
 
 # Only `TASK-ERR-...` tasks are the tool's; a user's own `TASK-2025-07-22-012` is theirs.
 _TASK_LINE = re.compile(
@@ -27,6 +27,18 @@ _TASK_LINE = re.compile(
     re.M,
 )
 _TASK_STATUS = re.compile(r"\n\*\*Status\*\*:[ \t]*(\S*)")
+# _TASK_LINE and the first _TASK_STATUS of its paragraph at once, for `_claims_in_order`:
+# (error ID, "\n**Status**:" if the paragraph has one, the status), found in C.
+_TASK_AND_STATUS = re.compile(
+    r"\n\*\*Task ID\*\*:[ \t]*TASK-(ERR-\d{4}-\d\d-\d\d-\d{3,})[ \t]*\r?$"
+    r"(?:\n(?![ \t]*\r?$)(?!\*\*Status\*\*:)[^\n]*)*"
+    r"(?:(\n\*\*Status\*\*:)[ \t]*(\S*)[^\n]*)?(?:\n(?![ \t]*\r?$)[^\n]*)*",
+    re.M,
+)
+# An error task's Task ID line right under a `## ` heading: a task with a heading of its own.
+_OWN_HEADING_TASK = re.compile(
+    r"\n {0,3}##(?:[ \t][^\n]*|\r?)" + TASK_ID_LINE.format(id=ID_PATTERN), re.M
+)
 _TASK_ID = re.compile(r"^\*\*Task ID\*\*:[ \t]*TASK-(ERR-\d{4}-\d\d-\d\d-\d{3,})[ \t]*\r?$", re.M)
 
 # Given fix-commit SHAs, the ones the repository does not have; None when there is no git to ask.
@@ -103,15 +115,27 @@ def task_problems(
     """LDG401-LDG405 for the tasks (`path, text`; None: there are none)."""
     if tasks is None:
         return
-    path, text = tasks
-    outline = hidden_only(text)
+    tasks_file = TasksFile(*tasks, strict=False)
+    found = _claims_in_order(doc, entries, tasks_file)
+    if found is None:
+        yield from task_problems_one_by_one(doc, entries, tasks_file)
+    else:
+        yield from _unclaimed(doc, entries, tasks_file.path, tasks_file.outline, found, _TASKS)
+
+
+def task_problems_one_by_one(
+    doc: ErrorsFile, entries: dict[str, Facts], tasks: TasksFile
+) -> Iterable[Problem]:
+    """`task_problems`, task by task: how a file with a problem in it is read (and the
+    reference that the usual file's quicker reading is tested against)."""
+    path, outline = tasks.path, tasks.outline
     found: set[str] = set()
-    for m in _TASK_LINE.finditer("\n" + text):
+    for m in _TASK_LINE.finditer("\n" + tasks.text):
         if outline.is_hidden(m.start()):
             continue
         found.add(m.group(1))
         yield from _one_task(doc, entries, path, outline, m)
-    for error_id, at in TasksFile(path, text, strict=False).headless():
+    for error_id, at in tasks.headless():
         yield Problem(
             path,
             outline.line_number(at),
@@ -121,6 +145,31 @@ def task_problems(
             "on the line above its Task ID",
         )
     yield from _unclaimed(doc, entries, path, outline, found, _TASKS)
+
+
+def _claims_in_order(
+    doc: ErrorsFile, entries: dict[str, Facts], tasks: TasksFile
+) -> set[str] | None:
+    """The errors TASKS.md claims, when nothing hides a task and no task breaks LDG402, LDG403
+    or LDG405 (the usual file, read by three regex passes instead of a loop over its tasks);
+    None when there may be a problem to report, for `task_problems_one_by_one` to find it."""
+    if tasks.outline.hidden:
+        return None
+    text = tasks.text
+    padded = "\n" + text
+    if len(ANY_TASK.findall(padded)) != len(_OWN_HEADING_TASK.findall(padded)):
+        return None  # a task without a heading of its own (LDG405)
+    found: set[str] = set()
+    for error_id, has_status, status in _TASK_AND_STATUS.findall(padded):
+        if error_id not in doc.blocks:
+            return None  # LDG402
+        entry = entries.get(error_id)
+        if entry is not None and has_status:
+            want = "COMPLETE" if entry.status == Status.RESOLVED else "IN_PROGRESS"
+            if status != want:
+                return None  # LDG403
+        found.add(error_id)
+    return found
 
 
 def _one_task(

@@ -15,7 +15,7 @@ from ledger_tool.checks.facts import Facts, expected_row
 from ledger_tool.checks.problem import Problem
 from ledger_tool.files import errors_table
 from ledger_tool.files.errors_md import ErrorsFile
-from ledger_tool.markdown.textcodec import decode
+from ledger_tool.markdown.textcodec import decode, encode
 from ledger_tool.model.vocabulary import Status
 
 
@@ -24,8 +24,10 @@ def table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Probl
     if doc.rows_at is None:
         return
     rows_at = doc.rows_at
+    areas: dict[str, str] = {}  # each area encoded once: a ledger has a few
     for error_id, entry in entries.items():
-        if error_id not in doc.rows:
+        span = doc.rows.get(error_id)
+        if span is None:
             yield Problem(
                 doc.path,
                 doc.outline.line_number(rows_at) - 2,  # the header line
@@ -33,6 +35,18 @@ def table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Probl
                 f"the table has no row for {error_id} (`ledger check --fix` adds it)",
             )
             continue
+        area = areas.get(entry.area)
+        if area is None:
+            area = areas[entry.area] = encode(entry.area)
+        prefix = errors_table.row_prefix(
+            error_id, entry.first_seen, entry.status, entry.severity, area
+        )
+        row = doc.text[span[0] : span[1]].rstrip("\r\n")
+        fix = entry.fix_commit if entry.status == Status.RESOLVED else None
+        if row.startswith(prefix):  # the usual case, without splitting the row
+            tail = row[len(prefix) :]
+            if (tail == " |") if fix is None else (fix[:7] in tail):
+                continue
         yield from _row_problems(doc, entry)
     for error_id, (start, _) in doc.rows.items():
         if error_id not in doc.blocks:
@@ -47,18 +61,9 @@ def table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Probl
 def _row_problems(doc: ErrorsFile, entry: Facts) -> Iterable[Problem]:
     """LDG203: each cell of an error's row that disagrees with its block."""
     error_id = entry.id
-    row_start, row_end = doc.rows[error_id]
+    row_start, _ = doc.rows[error_id]
     want = expected_row(entry, "")
     fix = entry.fix_commit if entry.status == Status.RESOLVED else None
-    row = doc.text[row_start:row_end].rstrip("\r\n")
-    prefix = errors_table.line(want[:5]) + " "
-    if (
-        row.startswith(prefix)
-        and (  # the usual case, without splitting the row
-            row == prefix + " |" if fix is None else fix[:7] in row[len(prefix) :]
-        )
-    ):
-        return
     cells = doc.row_cells(error_id)
     for index, name in enumerate(errors_table.COLUMNS[:5]):
         have = cells[index] if index < len(cells) else ""

@@ -44,6 +44,11 @@ def table_rows(text: str) -> list[list[str]]:
     return [split_row(m.group()) for m in _ROW.finditer(text)]
 
 
+def row_prefix(error_id: str, first_seen: str, status: str, severity: str, area: str) -> str:
+    """The start of the row `cells` gives, up to its Link to fix cell (`area` encoded)."""
+    return f"| {error_id} | {first_seen} | {status.upper()} | {severity} | {area} | "
+
+
 def line(row: list[str]) -> str:
     """A row's line, without its newline."""
     return "| " + " | ".join(row) + " |"
