@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ledger_tool.checks import cross_rules
 from ledger_tool.checks.facts import Facts
+from ledger_tool.checks.recall import digest_of
 from ledger_tool.files.cache import read_stamped
 from ledger_tool.files.errors_md import ErrorsFile
 from ledger_tool.files.outlines import _path
@@ -687,3 +688,106 @@ def test_tasks_as_the_tool_writes_them_take_the_quick_reading(checked_repo: Path
     tasks = TasksFile("TASKS.md", text, strict=False)
     facts = {error_id: _TASK_FACTS[error_id] for error_id in doc.blocks}
     assert cross_rules._claims_in_order(doc, facts, tasks) == set(doc.blocks)
+
+
+# -- the answer kept across a command's own edit that cannot change it (checks.carry) ----------
+
+
+def _age(root: Path) -> None:
+    """Make the ledger's files old, so that a kept answer may trust their stat."""
+    for path in [root / n for n in ("ERRORS.md", "JOURNAL.md", "TASKS.md", ".ledger.toml")]:
+        past = path.stat().st_mtime_ns - 60 * 10**9
+        os.utime(path, ns=(past, past))
+
+
+def _kept_for(root: Path) -> list[bytes]:
+    """The digests of ERRORS.md that the working tree's kept answers are for."""
+    answers = read_stamped(root / ".git" / "ledger-cache" / "verdict.pickle", None) or []
+    errors = str(root / "ERRORS.md")
+    return [d for answer in answers for name, _, d in answer[2] if name == errors]
+
+
+def test_a_sighting_keeps_the_answer_for_what_it_wrote_and_the_hook_finds_it(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    errors, memory = (
+        checked_repo / "ERRORS.md",
+        checked_repo / ".git" / "ledger-cache" / "check.pickle",
+    )
+    git(checked_repo, "add", "-A")
+    git(checked_repo, "commit", "-q", "-m", "The ledger")
+    _age(checked_repo)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    seen = run_ledger("seen", "ERR-2026-11-20-002", "--at", "2026-11-21 08:00", cwd=checked_repo)
+    assert seen.code == 0, seen.stderr
+    assert digest_of(errors.read_bytes()) in _kept_for(checked_repo)
+    checked = memory.stat().st_mtime_ns
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    git(checked_repo, "add", "ERRORS.md")
+    hook = run_ledger("check", "--staged", cwd=checked_repo)
+    assert (hook.code, hook.stdout) == (0, "")
+    assert memory.stat().st_mtime_ns == checked, "a check read the ledger again"
+    # the index holds another text than the working tree: that text is what the hook checks
+    good = errors.read_bytes()
+    errors.write_bytes(good.replace(b"**Severity**: P1", b"**Severity**: P7", 1))
+    git(checked_repo, "add", "ERRORS.md")
+    errors.write_bytes(good)
+    refused = run_ledger("check", "--staged", cwd=checked_repo)
+    assert refused.code == 1 and "P7" in refused.stdout
+    assert run_ledger("check", cwd=checked_repo).code == 0
+
+
+def test_no_answer_is_kept_across_an_edit_when_it_could_be_wrong(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    errors, tasks = checked_repo / "ERRORS.md", checked_repo / "TASKS.md"
+    # an answer that found a problem is not carried: the problem is still reported
+    text = tasks.read_text()
+    tasks.write_text(text.replace("**Task ID**: TASK-ERR-2026-11-20-002", "**Task ID**: x"))
+    _age(checked_repo)
+    assert run_ledger("check", cwd=checked_repo).code == 1
+    assert run_ledger("seen", "ERR-2026-11-20-002", cwd=checked_repo).code == 0
+    assert digest_of(errors.read_bytes()) not in _kept_for(checked_repo)
+    still = run_ledger("check", cwd=checked_repo)
+    assert still.code == 1 and "LDG401" in still.stdout
+    tasks.write_text(text)
+    # a file changed by hand right after a kept answer, its size and time put back, is seen
+    _age(checked_repo)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    assert run_ledger("seen", "ERR-2026-11-20-002", cwd=checked_repo).code == 0
+    assert digest_of(errors.read_bytes()) in _kept_for(checked_repo)
+    good, stat = errors.read_bytes(), errors.stat()
+    errors.write_bytes(good.replace(b"**Severity**: P1", b"**Severity**: P8", 1))
+    os.utime(errors, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    broken = run_ledger("check", cwd=checked_repo)
+    assert broken.code == 1 and "P8" in broken.stdout
+    # an edit that changes more than one block in place keeps no answer: it is checked
+    errors.write_bytes(good)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    assert (
+        run_ledger("open", "P1", "data", "third", "--at", "2026-11-21 09:00", cwd=checked_repo).code
+        == 0
+    )
+    assert digest_of(errors.read_bytes()) not in _kept_for(checked_repo)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+
+
+def test_going_back_to_a_ledger_checked_before_finds_its_answer(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """The last few answers are kept: a branch switched back to is not checked again."""
+    errors, memory = (
+        checked_repo / "ERRORS.md",
+        checked_repo / ".git" / "ledger-cache" / "check.pickle",
+    )
+    main = errors.read_bytes()
+    _age(checked_repo)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    errors.write_bytes(main.replace(b"bad shard", b"bad disk", 1))
+    _age(checked_repo)
+    assert run_ledger("check", cwd=checked_repo).code == 0
+    errors.write_bytes(main)
+    checked = memory.stat().st_mtime_ns
+    again = run_ledger("check", cwd=checked_repo)
+    assert (again.code, again.stdout) == (0, "")
+    assert memory.stat().st_mtime_ns == checked, "the ledger checked before was read again"

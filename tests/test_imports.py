@@ -162,3 +162,26 @@ def test_a_warm_check_loads_only_the_hook_path(ledger_repo: Path, staged: bool) 
     )
     loaded = set(out.stderr.split("LOADED", 1)[1].strip().strip("[]").replace("'", "").split(", "))
     assert loaded <= HOOK_PATH, sorted(loaded - HOOK_PATH)
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["worktree", "staged"])
+def test_the_check_after_a_sighting_loads_only_the_hook_path(
+    ledger_repo: Path, staged: bool
+) -> None:
+    """`ledger seen` keeps the answer of the check before it for the file it writes, so the
+    hook on the commit of that sighting (once `git add`ed) reads no Markdown either."""
+    opened = ledger_process("open", "P0", "api", "x", "--at", "2026-11-20 08:00", cwd=ledger_repo)
+    assert opened.returncode == 0
+    subprocess.run(["git", "add", "-A"], cwd=ledger_repo, check=True)
+    assert ledger_process("check", cwd=ledger_repo).returncode == 0
+    seen = ledger_process("seen", "ERR-2026-11-20-001", "--at", "2026-11-20 09:00", cwd=ledger_repo)
+    assert seen.returncode == 0, seen.stderr
+    args = ["check", "--staged"] if staged else ["check"]
+    if staged:
+        subprocess.run(["git", "add", "-A"], cwd=ledger_repo, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", WARM, *args], cwd=ledger_repo, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    loaded = set(out.stderr.split("LOADED", 1)[1].strip().strip("[]").replace("'", "").split(", "))
+    assert loaded <= HOOK_PATH, sorted(loaded - HOOK_PATH)

@@ -16,6 +16,7 @@ from ledger_tool.checks.facts import Summary, facts_of
 from ledger_tool.config import Config
 from ledger_tool.exceptions import ParseError
 from ledger_tool.files.errors_md import ErrorsFile
+from ledger_tool.markdown.block import Block
 from ledger_tool.model import history
 from ledger_tool.model.entry import Entry, read_entry
 from ledger_tool.model.timefmt import format_time
@@ -34,13 +35,16 @@ _HAND_LABEL = re.compile(r"^\*\*[^*\n]+:\*\*", re.M)
 
 def block_result(doc: ErrorsFile, error_id: str, config: Config, tz: tzinfo) -> BlockResult:
     """The facts and the own problems of one block (None and the parse error, if unreadable)."""
-    block = doc.block(error_id)
+    return result_of(error_id, doc.block(error_id), doc.blocks[error_id].section, config, tz)
+
+
+def result_of(error_id: str, block: Block, section: str, config: Config, tz: tzinfo) -> BlockResult:
+    """`block_result` of an error's block, in `section`."""
     try:
-        entry = read_entry(error_id, block, tz, doc.path, 1, free_text=False)
+        entry = read_entry(error_id, block, tz, "", 1, free_text=False)
     except ParseError as exc:
         hint = ADOPT_HINT if _HAND_LABEL.search(block.text()) else ""
         return None, ((exc.line, exc.code, exc.message + hint, False),)
-    section = doc.blocks[error_id].section
     findings = chain(
         _placement(entry, section, block.heading),
         _fields(entry, config),

@@ -1,21 +1,26 @@
-"""`ledger check`'s last answer, kept so that a ledger nobody changed is not checked again.
+"""`ledger check`'s last answers, kept so that a ledger nobody changed is not checked again.
 
-The answer is kept in `.git/ledger-cache/verdict.pickle` with what it was the answer for: each
+An answer is kept in `.git/ledger-cache/verdict.pickle` with what it was the answer for: each
 file it read (the three files, the journal archive, the configuration and template overrides),
-by its size, modification and change times and inode, and by a hash of its bytes.  A file whose stat is the
-same and older than the answer by more than `RACY_NS` is taken as unchanged without being read;
-a younger one (it may have changed again within the file system's clock tick, as git's "racy"
-files) is read and compared by its hash.  Any difference, a file added or gone, another version of
-the tool: no answer, and `ledger check` checks everything (then keeps the new answer).
+by its size, modification and change times and inode, and by a hash of its bytes.  A file whose
+stat is the same and older than the answer by more than `RACY_NS` is taken as unchanged without
+being read; a younger one (it may have changed again within the file system's clock tick, as
+git's "racy" files) is read and compared by its hash, and once it is old enough the answer is
+written again so that the next run need not read it.  Any difference, a file added or gone,
+another version of the tool: no answer, and `ledger check` checks everything (then keeps the new
+answer).  The last `KEEP` answers are kept, the one used last first, so that going back to
+another branch's ledger finds its answer too.
 
 Only answers that git had no say in are kept (no LDG502: a fix commit the repository lacks may be
-fetched at any time), so the answer depends on the files alone.  This module imports nothing of the
-checks themselves: it is the whole of a warm `ledger check`.
+fetched at any time), so the answer depends on the files alone.  A command that changed ERRORS.md
+in a way that cannot change the answer (`checks.carry`) keeps the answer for the new file too.
+This module imports nothing of the checks themselves: it is the whole of a warm `ledger check`.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from hashlib import sha256
 from pathlib import Path
 
@@ -25,10 +30,15 @@ from ledger_tool.files.cache import read_stamped, write_stamped
 from ledger_tool.workspace import Workspace
 
 RACY_NS = 2_000_000_000
+KEEP = 4
 _NAME = "verdict.pickle"
-_STAGED = "verdict-staged.pickle"  # the pre-commit hook's answer: for the index's blobs
+_STAGED = "verdict-staged.pickle"  # the pre-commit hook's answers: for the index's blobs
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns (no one sets it), inode, device
 Snapshot = list[tuple[str, Stat | None, bytes | None]]
+# When it was taken (the time on the kept file's clock; None: the file's own mtime, for the
+# answer written last), the index's blobs it is for (None: the working tree's), the files it
+# read, and the problems found.
+Answer = tuple[int | None, list[tuple[str, str]] | None, Snapshot, list[Problem]]
 
 
 _ALLOWED = {("ledger_tool.checks.problem", "Problem"): Problem}
@@ -55,9 +65,21 @@ def _stat(path: Path) -> Stat | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def _digest(path: Path) -> bytes | None:
+def digest_of(data: bytes) -> bytes:
+    """How an answer keeps a file's bytes (SHA-256: CPUs speed it up, 2x BLAKE2b)."""
+    return kept_digest(sha256(data).digest())
+
+
+def kept_digest(sha256_digest: bytes) -> bytes:
+    """`digest_of` the bytes whose whole SHA-256 digest is `sha256_digest`."""
+    return sha256_digest[:16]
+
+
+def _digest(path: Path, contents: dict[Path, bytes]) -> bytes | None:
+    if path in contents:
+        return digest_of(contents[path])
     try:
-        return sha256(path.read_bytes()).digest()[:16]  # SHA-256: CPUs speed it up, 2x BLAKE2b
+        return digest_of(path.read_bytes())
     except OSError:
         return None
 
@@ -68,20 +90,43 @@ def _where(ws: Workspace, staged: bool) -> Path | None:
     return None if base is None else base / "ledger-cache" / name
 
 
-def _last(ws: Workspace, staged: bool) -> tuple[int, tuple[object, Snapshot, list[Problem]]]:
-    """The last answer kept, with when it was written (0 and nothing: none, or unreadable)."""
+def _answers(ws: Workspace, staged: bool) -> list[tuple[int, Answer]]:
+    """The answers kept, each with when it was taken (none: there are none, or unreadable)."""
     path = _where(ws, staged)
     if path is None:
-        return 0, (None, [], [])
+        return []
     try:
         written = path.stat().st_mtime_ns  # before it is read: a newer file only looks younger
     except OSError:
-        return 0, (None, [], [])
+        return []
     data = read_stamped(path, _ALLOWED)
-    well_formed = isinstance(data, tuple) and len(data) == 3 and isinstance(data[1], list)
-    if not well_formed or not all(isinstance(f, tuple) and len(f) == 3 for f in data[1]):
-        return 0, (None, [], [])
-    return written, data
+    if not isinstance(data, list):
+        return []
+    found = []
+    for answer in data:
+        if not (isinstance(answer, tuple) and len(answer) == 4 and isinstance(answer[2], list)):
+            return []
+        if not all(isinstance(f, tuple) and len(f) == 3 for f in answer[2]):
+            return []
+        taken = answer[0] if isinstance(answer[0], int) else written
+        found.append((taken, answer))
+    return found
+
+
+def _keep(ws: Workspace, staged: bool, newest: Answer, others: list[tuple[int, Answer]]) -> None:
+    """Write `newest` first (taken now: the file's own time), then the `others` that are not
+    for the same files, up to `KEEP` in all."""
+    path = _where(ws, staged)
+    if path is None:
+        return
+    kept = [newest]
+    for taken, (_, indexed, files, problems) in others:
+        same = indexed == newest[1] and [(n, d) for n, _, d in files] == [
+            (n, d) for n, _, d in newest[2]
+        ]
+        if not same and len(kept) < KEEP:
+            kept.append((taken, indexed, files, problems))
+    write_stamped(path, kept)
 
 
 def _settled(now: Stat | None, then: Stat | None, written: int) -> bool:
@@ -90,24 +135,56 @@ def _settled(now: Stat | None, then: Stat | None, written: int) -> bool:
     return now is not None and now == then and now[1] < written - RACY_NS
 
 
-def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] | None:
-    """The problems `ledger check` found last, if no file it read has changed since (with
-    `blobs`, for the same blobs in the index); else None."""
-    written, (indexed, files, problems) = _last(ws, blobs is not None)
-    if not written or indexed != _indexed(blobs):
-        return None
+def _current(
+    ws: Workspace,
+    blobs: dict[str, str] | None,
+    taken: int,
+    files: Snapshot,
+    contents: dict[Path, bytes],
+    but: Path | None = None,
+) -> Snapshot | None:
+    """The files an answer taken at `taken` read (`but` aside), as they are now, if each is
+    what it was: by its stat when that is settled, else by its hash; None when one is not."""
     current = inputs(ws, blobs)
     if [str(p) for p in current] != [name for name, _, _ in files]:
         return None
-    for file, (_, stat, digest) in zip(current, files, strict=True):
+    found: Snapshot = []
+    for file, (name, stat, digest) in zip(current, files, strict=True):
         now = _stat(file)
-        if now is None and stat is None:
+        if file != but:
+            if (now is None) != (stat is None):
+                return None
+            unsettled = now is not None and not _settled(now, stat, taken)
+            if unsettled and _digest(file, contents) != digest:
+                return None
+        found.append((name, now, digest))
+    return found
+
+
+def recall(
+    ws: Workspace, blobs: dict[str, str] | None = None, contents: dict[Path, bytes] | None = None
+) -> list[Problem] | None:
+    """The problems `ledger check` found for the files as they are, if it checked them before
+    (with `blobs`, for the same blobs in the index); else None.  `contents`: bytes of some of
+    the files, already read by the caller."""
+    answers = _answers(ws, blobs is not None)
+    for k, (taken, answer) in enumerate(answers):
+        _, indexed, files, problems = answer
+        if indexed != _indexed(blobs):
             continue
-        if now is None or stat is None:
-            return None
-        if not _settled(now, stat, written) and _digest(file) != digest:
-            return None
-    return list(problems)
+        found = _current(ws, blobs, taken, files, contents or {})
+        if found is None:
+            continue
+        # read by their hash this time, and old enough now to be taken by their stat next time
+        racy = [
+            now[1]
+            for (_, now, _), (_, then, _) in zip(found, files, strict=True)
+            if now is not None and not _settled(now, then, taken)
+        ]
+        if k or any(mtime < time.time_ns() - RACY_NS for mtime in racy):
+            _keep(ws, blobs is not None, (None, indexed, found, problems), answers)
+        return list(problems)
+    return None
 
 
 def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
@@ -115,16 +192,19 @@ def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
 
 
 def snapshot(ws: Workspace, blobs: dict[str, str] | None = None) -> Snapshot:
-    """The files `ledger check` is about to read, as they are before it reads them (a file the
-    last answer saw, unchanged as `recall` tells it, keeps the hash it had then)."""
-    written, (_, files, _) = _last(ws, blobs is not None)
-    kept = {name: (stat, digest) for name, stat, digest in files}
+    """The files `ledger check` is about to read, as they are before it reads them (a file an
+    answer saw, unchanged as `recall` tells it, keeps the hash it had then)."""
+    kept: dict[str, list[tuple[int, Stat | None, bytes | None]]] = {}
+    for taken, (_, _, files, _) in _answers(ws, blobs is not None):
+        for name, stat, digest in files:
+            kept.setdefault(name, []).append((taken, stat, digest))
     found = []
     for file in inputs(ws, blobs):
         stat = _stat(file)
-        then, digest = kept.get(str(file), (None, None))
-        if not _settled(stat, then, written):
-            digest = None if stat is None else _digest(file)
+        seen = kept.get(str(file), [])
+        digest = next((d for taken, then, d in seen if _settled(stat, then, taken)), None)
+        if digest is None and stat is not None:
+            digest = _digest(file, {})
         found.append((str(file), stat, digest))
     return found
 
@@ -134,9 +214,27 @@ def remember(
 ) -> None:
     """Keep `problems` as the answer for the files as `before` saw them (and the index's `blobs`),
     unless one changed while they were checked, or git had a say (LDG502)."""
-    path = _where(ws, blobs is not None)
-    if path is None or any(p.code == "LDG502" for p in problems):
+    if any(p.code == "LDG502" for p in problems):
         return
     if [(name, _stat(Path(name))) for name, _, _ in before] != [(n, s) for n, s, _ in before]:
         return
-    write_stamped(path, (_indexed(blobs), before, problems))
+    staged = blobs is not None
+    _keep(ws, staged, (None, _indexed(blobs), before, problems), _answers(ws, staged))
+
+
+def carry(ws: Workspace, path: Path, before: bytes, after: bytes) -> bool:
+    """After a command rewrote the ledger file `path` from bytes of digest `before` to bytes of
+    digest `after`, in a way that cannot change what `ledger check` finds (`checks.carry`
+    decides): keep the working tree's answer for the files as they are now, if one was kept
+    for them with `path` as it was before and found nothing.  True when one was."""
+    answers = _answers(ws, False)
+    for taken, (_, _, files, problems) in answers:
+        if problems or (str(path), before) not in [(n, d) for n, _, d in files]:
+            continue
+        found = _current(ws, None, taken, files, {}, but=path)
+        if found is None:
+            continue
+        now = [(n, s, after if n == str(path) else d) for n, s, d in found]
+        _keep(ws, False, (None, None, now, []), answers)
+        return True
+    return False

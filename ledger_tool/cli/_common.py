@@ -108,6 +108,11 @@ def change(ws: Workspace) -> Iterator[Ledger]:
     refuse_during_git_operation(ws)
     with changing(ws) as ledger:
         yield ledger
+    rewritten = ledger.rewritten_block()
+    if rewritten is not None:  # a sighting's: the answer of `ledger check` may be kept for it
+        from ledger_tool.checks.carry import carry_answer
+
+        carry_answer(ledger, rewritten)
 
 
 def print_entry(entry: Entry, as_json: bool, line: str) -> None:

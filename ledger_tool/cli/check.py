@@ -12,6 +12,7 @@ from ledger_tool.cli._common import change, print_json, say, workspace
 from ledger_tool.exceptions import LedgerError
 
 if TYPE_CHECKING:
+    from ledger_tool.checks.problem import Problem
     from ledger_tool.workspace import Workspace
 
 
@@ -58,6 +59,8 @@ def check(
     if staged and blobs is None:
         return  # the commit being made changes no ledger file
     known = recall.recall(ws, blobs)  # the answer for files nobody changed since
+    if known is None and blobs is not None:
+        known = _as_in_worktree(ws, blobs)
     if known is not None:
         problems = known
     else:
@@ -82,6 +85,16 @@ def check(
         if not as_json:
             click.echo(f"ledger: {len(errors)} problem(s) in the ledger", err=True)
         click.get_current_context().exit(1)
+
+
+def _as_in_worktree(ws: Workspace, blobs: dict[str, str]) -> list[Problem] | None:
+    """The working tree's answer, when the index holds what the working tree does (the usual
+    `git add` of what a command changed, whose answer the command kept: `checks.carry`)."""
+    from ledger_tool.checks import recall
+    from ledger_tool.gitlink import index
+
+    held = index.held_by_worktree(ws.root, blobs)
+    return None if held is None else recall.recall(ws, None, held)
 
 
 def _staged_blobs(ws: Workspace) -> dict[str, str] | None:

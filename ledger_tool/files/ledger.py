@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import partial
 from hashlib import sha256
@@ -65,6 +66,8 @@ class Ledger:
         self._tasks: TasksFile | None = None
         self._side_read: dict[str, str] = {}  # journal and tasks as first read, for `changes()`
         self._written_outline: Outline | None = None  # of the ERRORS.md `changes()` gave
+        self._written: dict[Path, str] = {}  # what `changes()` gave
+        self._written_hashed: outlines.Hashed | None = None  # of the ERRORS.md written
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -168,7 +171,42 @@ class Ledger:
             text = self._tasks.render()
             if text != self._side_read["tasks"] or not self.ws.path("tasks").exists():
                 out[self.ws.path("tasks")] = text
+        self._written = out if not relinks else {}  # (no `rewritten_block` across a relink)
         return out
+
+    def rewritten_block(self) -> tuple[str, str, str, str] | None:
+        """When all the written `changes()` did was to rewrite one block of ERRORS.md in place,
+        the file's structure (its headings, breaks, fences and comments) as it was: that
+        block's error ID, section, and text before and after; else None."""
+        errors = self.ws.path("errors")
+        edits = self.errors._edits
+        new = self._written.get(errors)
+        if set(self._written) != {errors} or len(edits) != 1 or new is None:
+            return None
+        if self.errors.text is not self._errors_on_disk:  # settled, or a text of the caller's
+            return None
+        old, carried = self.errors.outline, self._written_outline
+        edit = edits[0]
+        ref = next((r for r in self.errors.blocks.values() if r.start == edit.start), None)
+        if ref is None or ref.end != edit.end or carried is None:
+            return None
+        if (len(old.headings), len(old.breaks), len(old.hidden), old.unclosed is None) != (
+            len(carried.headings), len(carried.breaks), len(carried.hidden),
+            carried.unclosed is None,
+        ):  # fmt: skip
+            return None
+        k = bisect_left([h.start for h in old.headings], ref.start)
+        if [h[:2] for h in old.headings[k : k + 2]] != [h[:2] for h in carried.headings[k : k + 2]]:
+            return None
+        stop = ref.stop + len(edit.text) - (edit.end - edit.start)
+        after = new[ref.start : splice.content_end(new, ref.start, stop)]
+        return ref.id, ref.section, self.errors.text[ref.start : ref.end], after
+
+    def errors_digests(self) -> tuple[bytes, bytes] | None:
+        """The hashes of ERRORS.md's bytes as read and as written (once written), if known."""
+        if self._errors_hashed is None or self._written_hashed is None:
+            return None
+        return self._errors_hashed.key().digest(), self._written_hashed.key().digest()
 
     def check_key_fields(self) -> None:
         """Refuse an ERRORS.md whose key fields are malformed; a text a command wrote after
@@ -185,6 +223,7 @@ class Ledger:
         then need not scan it, nor check its key fields again when this command checked those
         of the text it changed (`verify_edits` checked its edits, and a carried outline means no
         fence or comment moved across one)."""
+        self._written_hashed = hashed
         if self._written_outline is not None:
             known = self._known & {outlines.KEY_FIELDS}
             outlines.remember(self.ws, self._written_outline, 3, known, hashed)

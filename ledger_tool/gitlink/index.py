@@ -84,6 +84,18 @@ def read_staged(root: Path, blobs: dict[str, str]) -> dict[str, bytes]:
     return found
 
 
+def held_by_worktree(root: Path, blobs: dict[str, str]) -> dict[Path, bytes] | None:
+    """The bytes of the working-tree file of each of `blobs` (path -> blob id, as
+    `staged_blobs` gives them) when every one of them is its staged blob; else None."""
+    found: dict[Path, bytes] = {}
+    for path, sha in blobs.items():
+        data = _as_staged(root / path, sha)
+        if data is None:
+            return None
+        found[root / path] = data
+    return found
+
+
 def _as_staged(path: Path, sha: str) -> bytes | None:
     """The bytes of the regular file at `path` if they are the blob `sha` (a FIFO or device
     in its place is not read: it could block the hook)."""
