@@ -60,7 +60,9 @@ TARGETS: dict[str, float] = {
     "ledger check": 2.0,
     "ledger check (no cache)": 4.0,
     "ledger check --staged (ledger staged)": 2.5,
-    "ledger check --staged (new change)": 2.5,
+    "ledger check --staged (new sighting)": 2.5,
+    "ledger check --staged (new error)": 2.5,
+    "ledger check --staged (hand edit)": 2.5,
     'ledger open P0 inference "bench"': 3.0,
     "ledger open, one after another": 3.0,
     "ledger seen ID": 3.0,
@@ -353,17 +355,41 @@ def bench_ledger(bench: Bench, root: Path, n: int) -> list[Result]:
         bench.run(root, ["seen", active_id, "--at", at])
         subprocess.run(["git", "add", "ERRORS.md"], cwd=root, env=bench.env, check=True)
 
-    def stage_a_new_sighting() -> None:  # a change no run has checked yet: the usual hook run
+    def a_new_minute() -> str:
         minutes = next(sightings)
-        stage_a_sighting(f"2026-11-21 {10 + minutes // 60 % 12:02d}:{minutes % 60:02d}")
+        return f"2026-11-21 {10 + minutes // 60 % 12:02d}:{minutes % 60:02d}"
+
+    def stage_a_new_sighting() -> None:  # a change no run has checked yet: the usual hook run
+        stage_a_sighting(a_new_minute())
+
+    def stage(*args: str) -> None:  # after a command: what `git add` of its change stages
+        unstage()
+        if args:
+            bench.run(root, list(args))
+        subprocess.run(["git", "add", "-A"], cwd=root, env=bench.env, check=True)
+
+    def stage_a_new_error() -> None:
+        stage("open", "P1", "data", "bench", "--at", a_new_minute())
+
+    def stage_a_hand_edit() -> None:  # a description changed in an editor
+        stage()
+        errors = root / "ERRORS.md"
+        text = errors.read_text(encoding="utf-8")
+        at = text.index("**Description**: ") + len("**Description**: ")
+        errors.write_text(f"{text[:at]}({next(sightings)}) {text[at:]}", encoding="utf-8")
+        subprocess.run(["git", "add", "ERRORS.md"], cwd=root, env=bench.env, check=True)
 
     checks = [
         bench.measure("ledger check (no cache)", root, ["check"], n, check_clean, before=clear_cache),
         bench.measure("ledger check", root, ["check"], n, check_clean),
         bench.measure("ledger check --staged (ledger staged)", root, ["check", "--staged"], n,
                       check_clean, before=stage_a_sighting),
-        bench.measure("ledger check --staged (new change)", root, ["check", "--staged"], n,
+        bench.measure("ledger check --staged (new sighting)", root, ["check", "--staged"], n,
                       check_clean, before=stage_a_new_sighting),
+        bench.measure("ledger check --staged (new error)", root, ["check", "--staged"], n,
+                      check_clean, before=stage_a_new_error),
+        bench.measure("ledger check --staged (hand edit)", root, ["check", "--staged"], n,
+                      check_clean, before=stage_a_hand_edit),
     ]  # fmt: skip
     unstage()
     return [

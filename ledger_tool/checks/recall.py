@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from hashlib import sha256
 from pathlib import Path
 
@@ -167,12 +168,20 @@ def recall(
     """The problems `ledger check` found for the files as they are, if it checked them before
     (with `blobs`, for the same blobs in the index); else None.  `contents`: bytes of some of
     the files, already read by the caller."""
+    found = _recall(ws, blobs, contents or {})
+    return None if found is None else found[1]
+
+
+def _recall(
+    ws: Workspace, blobs: dict[str, str] | None, contents: dict[Path, bytes]
+) -> tuple[Snapshot, list[Problem]] | None:
+    """`recall`, and the files as the answer found them now."""
     answers = _answers(ws, blobs is not None)
     for k, (taken, answer) in enumerate(answers):
         _, indexed, files, problems = answer
         if indexed != _indexed(blobs):
             continue
-        found = _current(ws, blobs, taken, files, contents or {})
+        found = _current(ws, blobs, taken, files, contents)
         if found is None:
             continue
         # read by their hash this time, and old enough now to be taken by their stat next time
@@ -183,8 +192,35 @@ def recall(
         ]
         if k or any(mtime < time.time_ns() - RACY_NS for mtime in racy):
             _keep(ws, blobs is not None, (None, indexed, found, problems), answers)
-        return list(problems)
+        return found, list(problems)
     return None
+
+
+def recall_from_worktree(
+    ws: Workspace, blobs: dict[str, str], held: Callable[[], dict[Path, bytes] | None]
+) -> list[Problem] | None:
+    """`recall(ws, blobs)` by the working tree's answer, when the index holds what the working
+    tree does: `held()` gives the bytes of each working-tree file the index holds, when every
+    one is its staged blob (None: one is not).  It is asked only when an answer was kept for
+    those files as they stand (same stat), which a command's kept answer is (`carry`) and a
+    file edited since is not.  The answer is then kept for the index's blobs too."""
+    names = {str(ws.root / path) for path in blobs}
+    stats = {name: _stat(Path(name)) for name in names}
+    if not any(
+        {n: s for n, s, _ in files if n in names} == stats
+        for _, (_, _, files, _) in _answers(ws, False)
+    ):
+        return None
+    contents = held()
+    found = _recall(ws, None, contents) if contents is not None else None
+    if found is None:
+        return None
+    files, problems = found
+    kept = {str(p) for p in inputs(ws, blobs)}
+    staged = [(n, s, d) for n, s, d in files if n in kept]
+    if [n for n, _, _ in staged] == [str(p) for p in inputs(ws, blobs)]:
+        _keep(ws, True, (None, _indexed(blobs), staged, problems), _answers(ws, True))
+    return problems
 
 
 def _indexed(blobs: dict[str, str] | None) -> list[tuple[str, str]] | None:
@@ -228,13 +264,14 @@ def carry(ws: Workspace, path: Path, before: bytes, after: bytes) -> bool:
     decides): keep the working tree's answer for the files as they are now, if one was kept
     for them with `path` as it was before and found nothing.  True when one was."""
     answers = _answers(ws, False)
-    for taken, (_, _, files, problems) in answers:
+    for k, (taken, (_, _, files, problems)) in enumerate(answers):
         if problems or (str(path), before) not in [(n, d) for n, _, d in files]:
             continue
         found = _current(ws, None, taken, files, {}, but=path)
         if found is None:
             continue
         now = [(n, s, after if n == str(path) else d) for n, s, d in found]
-        _keep(ws, False, (None, None, now, []), answers)
+        used_last = [answers[k], *answers[:k], *answers[k + 1 :]]  # kept next to the new one
+        _keep(ws, False, (None, None, now, []), used_last)
         return True
     return False

@@ -90,11 +90,12 @@ def check(
 def _as_in_worktree(ws: Workspace, blobs: dict[str, str]) -> list[Problem] | None:
     """The working tree's answer, when the index holds what the working tree does (the usual
     `git add` of what a command changed, whose answer the command kept: `checks.carry`)."""
+    from functools import partial
+
     from ledger_tool.checks import recall
     from ledger_tool.gitlink import index
 
-    held = index.held_by_worktree(ws.root, blobs)
-    return None if held is None else recall.recall(ws, None, held)
+    return recall.recall_from_worktree(ws, blobs, partial(index.held_by_worktree, ws.root, blobs))
 
 
 def _staged_blobs(ws: Workspace) -> dict[str, str] | None:
