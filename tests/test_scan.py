@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ledger_tool.files.digests import chunk_digests
+from ledger_tool.files.outlines import Kept, differed
 from ledger_tool.markdown.outline import scan, spliced
 from ledger_tool.markdown.splice import Edit, apply
 
@@ -94,5 +96,57 @@ def test_an_entry_added_to_a_big_file_carries_its_outline() -> None:
     edits = [(at, at, "### ERR-2026-11-21-001\n**Status**: ACTIVE\n\n")]
     new = apply(text, [Edit(*e) for e in edits])
     carried = spliced(scan(text, levels=3), edits, new, 3)
+    assert carried is not None
+    assert carried.headings == scan(new, levels=3).headings
+
+
+# -- a text no command wrote (edited by hand, pulled), outlined from an earlier text's outline --
+
+
+def _kept(text: str, levels: int, size: int) -> Kept:
+    """What the cache keeps of `text`: its outline, lengths and its pieces' digests."""
+    found = scan(text, levels=levels)
+    data = text.encode("utf-8", "surrogatepass")
+    headings = [tuple(h) for h in found.headings]
+    return (
+        headings, found.breaks, found.hidden, found.unclosed, [], len(data), len(text),
+        chunk_digests(data, size),
+    )  # fmt: skip
+
+
+_WIDE = st.sampled_from(["", "é", "—", "✅", "日本"])  # characters of 2, 3 and 4 bytes
+
+
+@given(_edited(), st.sampled_from([3, 6]), st.sampled_from([1, 2, 5, 16, 64]), _WIDE)
+@settings(max_examples=600, deadline=None)
+def test_an_outline_carried_from_an_earlier_text_is_the_outline_of_the_new_text(
+    case: tuple[str, list[tuple[int, int, str]]], levels: int, size: int, wide: str
+) -> None:
+    """Whatever two texts share at their start and end, and whatever pieces that cuts them into
+    (mid-character too), the outline carried across the rest is what a scan finds, or nothing."""
+    text, edits = case
+    text = text.replace("text", f"te{wide}xt")
+    new = apply(text, [Edit(*e) for e in edits])
+    data = new.encode("utf-8", "surrogatepass")
+    chunks = chunk_digests(data, size)
+    carried = differed(_kept(text, levels, size), new, levels, data, chunks, size)
+    if carried is not None:
+        fresh = scan(new, levels=levels)
+        assert carried.headings == fresh.headings
+        assert carried.breaks == fresh.breaks
+        assert carried.hidden == fresh.hidden
+        assert carried.unclosed == fresh.unclosed
+
+
+def test_a_hand_edit_in_a_big_file_is_outlined_from_the_outline_before_it() -> None:
+    text = "# Errors\n\n## Active Errors\n\n" + "".join(
+        f"### ERR-2026-11-20-{i:03d}\n**Status**: ACTIVE\n**Description**: x\n\n"
+        for i in range(1, 400)
+    )
+    new = text.replace(
+        "ERR-2026-11-20-200\n**Status**: ACTIVE", "ERR-2026-11-20-200\n**Status**: ACTIVE\n## Mine"
+    )
+    data = new.encode()
+    carried = differed(_kept(text, 3, 1024), new, 3, data, chunk_digests(data, 1024), 1024)
     assert carried is not None
     assert carried.headings == scan(new, levels=3).headings

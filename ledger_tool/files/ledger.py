@@ -203,7 +203,8 @@ class Ledger:
         return ref.id, ref.section, self.errors.text[ref.start : ref.end], after
 
     def errors_digests(self) -> tuple[bytes, bytes] | None:
-        """The hashes of ERRORS.md's bytes as read and as written (once written), if known."""
+        """The hashes of ERRORS.md's bytes as read and as written (once written), if known
+        (`files.digests.content_digest`)."""
         if self._errors_hashed is None or self._written_hashed is None:
             return None
         return self._errors_hashed.key().digest(), self._written_hashed.key().digest()

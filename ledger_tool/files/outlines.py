@@ -3,11 +3,14 @@
 Reading a 10,000-entry ERRORS.md is mostly its outline (`markdown.outline.scan`: every heading,
 break, fence and comment), about 70 ms; its hash and the remembered outline cost a tenth of that.
 So a file at least `MIN_CHARS` long has its outline kept in `.git/ledger-cache/outlines/`, one
-file per text (the last `KEEP`), named by a SHA-256 hash of the text and the heading depth; any
-other text is scanned.  A command that edits the file remembers the outline of the text it
-writes, carried across its edits (`markdown.outline.spliced`), so the next command does not scan
-either.  Beside an outline, what is known of that text (`KEY_FIELDS`: its key fields are
-well-formed) spares the next command looking again.  Losing the folder only costs speed.
+file per text (the last `KEEP`), named by the hash of its bytes (`digests`) and the heading depth.
+A command that edits the file remembers the outline of the text it writes, carried across its
+edits (`markdown.outline.spliced`), so the next command does not scan either.  A text that no
+command wrote (edited by hand, pulled, checked out) is outlined from the newest outline kept:
+the digests of its 64 KiB pieces, kept beside it, tell which start and end the two texts share,
+and only the lines between are scanned.  Beside an outline, what is known of that text
+(`KEY_FIELDS`: its key fields are well-formed) spares the next command looking again.  Losing
+the folder only costs speed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import Any
 
 from ledger_tool import gitdirs
 from ledger_tool.files.cache import read_stamped, sweep, write_stamped
-from ledger_tool.markdown.outline import Heading, Outline, scan
+from ledger_tool.files.digests import CHUNK, chunk_digests, content_key
+from ledger_tool.markdown.outline import Heading, Outline, crossing, scan, spliced
 from ledger_tool.workspace import Workspace
 
 MIN_CHARS = 256 * 1024
@@ -30,14 +34,13 @@ KEY_FIELDS = "key fields"  # checked: every key field in scope is well-formed
 
 
 class Hashed:
-    """The SHA-256 of a text's bytes, taken in a thread while the caller decodes or writes them
-    (a big one: hashlib lets go of the GIL over big data, so the two run side by side; an 11 MB
-    ERRORS.md takes about 7 ms of each)."""
+    """The hash of a text's bytes (`digests`), taken in a thread while the caller decodes or
+    writes them (a big one: hashlib lets go of the GIL over big data, so the two run side by
+    side; an 11 MB ERRORS.md takes about 7 ms of each)."""
 
     def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._key = sha256()
-        self._hashed = False
+        self.data = data
+        self._chunks: list[bytes] | None = None
         self._thread: threading.Thread | None = None
         if len(data) < MIN_CHARS:
             self._hash()
@@ -46,18 +49,21 @@ class Hashed:
             self._thread.start()
 
     def _hash(self) -> None:
-        self._key.update(self._data)
-        self._hashed = True
+        self._chunks = chunk_digests(self.data)
 
-    def key(self) -> Any:
-        """A hash object holding the bytes (a copy, which the caller may feed more)."""
+    def chunks(self) -> list[bytes]:
+        """The digests of the bytes' 64 KiB pieces."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        if not self._hashed:  # the thread failed (out of memory?): never key by half a hash
-            self._key = sha256()
+        if self._chunks is None:  # the thread failed (out of memory?): never key by half a hash
             self._hash()
-        return self._key.copy()
+        assert self._chunks is not None
+        return self._chunks
+
+    def key(self) -> Any:
+        """A hash object of the bytes (a new one, which the caller may feed more)."""
+        return content_key(self.chunks(), len(self.data))
 
 
 def outline(ws: Workspace, text: str, levels: int, hashed: Hashed | None = None) -> Outline:
@@ -71,17 +77,19 @@ def recall(
     """`scan(text, levels)`, remembered for a big text, and what is known of the text.
     `hashed`, when the caller has it, is the hash of the text's bytes as read (else the text
     is encoded and hashed here)."""
-    path = _path(ws, text, levels, hashed)
-    if path is None:
+    if len(text) < MIN_CHARS or gitdirs.git_dir(ws.root) is None:
         return scan(text, levels=levels), frozenset()
-    try:
-        headings, breaks, hidden, unclosed, known = read_stamped(path, {})
+    if hashed is None:
+        hashed = Hashed(text.encode("utf-8", "surrogatepass"))
+    path = _path(ws, levels, hashed)
+    assert path is not None
+    kept = _read(path)
+    if kept is not None:
+        headings, breaks, hidden, unclosed, known = kept[:5]
         found = Outline(text, list(map(Heading._make, headings)), breaks, hidden, unclosed)
         return found, frozenset(k for k in known if isinstance(k, str))
-    except (TypeError, ValueError):  # none (None), or not an outline: scan
-        pass
-    found = scan(text, levels=levels)
-    _keep(path, found, frozenset())
+    found = _from_newest(path, text, levels, hashed) or scan(text, levels=levels)
+    _keep(path, found, frozenset(), hashed)
     return found, frozenset()
 
 
@@ -95,28 +103,56 @@ def remember(
     """Keep `found`, the outline of a text a command is writing or has read (`hashed`: the
     hash of its bytes, when the caller has it), for the next command, and what is `known` of
     the text."""
-    path = _path(ws, found.text, levels, hashed)
+    if len(found.text) < MIN_CHARS:
+        return
+    if hashed is None:
+        hashed = Hashed(found.text.encode("utf-8", "surrogatepass"))
+    path = _path(ws, levels, hashed)
     if path is not None:
-        _keep(path, found, known)
+        _keep(path, found, known, hashed)
 
 
-def _path(ws: Workspace, text: str, levels: int, hashed: Hashed | None = None) -> Path | None:
-    if len(text) < MIN_CHARS:
-        return None
+def _path(ws: Workspace, levels: int, hashed: Hashed) -> Path | None:
     base = gitdirs.git_dir(ws.root)
     if base is None:
         return None
-    # SHA-256: twice BLAKE2b's speed on CPUs that speed it up
-    key = sha256(text.encode("utf-8", "surrogatepass")) if hashed is None else hashed.key()
+    key = hashed.key()
     key.update(bytes([levels]))
     return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()[:32]}.pickle"
 
 
-def _keep(path: Path, found: Outline, known: frozenset[str]) -> None:
+# What an outline file holds: the outline (headings as plain tuples, breaks, hidden spans, the
+# unclosed opener), what is known of the text, its length in bytes and in characters, and the
+# digests of its 64 KiB pieces.
+Kept = tuple[
+    list[Any], list[int], list[tuple[int, int]], int | None, list[str], int, int, list[bytes]
+]
+
+
+def _read(path: Path) -> Kept | None:
+    kept = read_stamped(path, {})
+    if not (isinstance(kept, tuple) and len(kept) == 8 and isinstance(kept[7], list)):
+        return None  # none, or not an outline
+    return kept
+
+
+def _keep(path: Path, found: Outline, known: frozenset[str], hashed: Hashed) -> None:
     """Write `found` (plain tuples: fast to write and read, and nothing else to unpickle), and
     drop all but the newest `KEEP`."""
     headings = [tuple(h) for h in found.headings]
-    write_stamped(path, (headings, found.breaks, found.hidden, found.unclosed, sorted(known)))
+    size = (len(hashed.data), len(found.text))
+    write_stamped(
+        path,
+        (
+            headings,
+            found.breaks,
+            found.hidden,
+            found.unclosed,
+            sorted(known),
+            *size,
+            hashed.chunks(),
+        ),
+    )
     with contextlib.suppress(OSError):
         kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[:-KEEP]:
@@ -125,3 +161,85 @@ def _keep(path: Path, found: Outline, known: frozenset[str]) -> None:
         path.parent.with_name("outlines.pickle").unlink(
             missing_ok=True
         )  # earlier versions' one file
+
+
+def _from_newest(path: Path, text: str, levels: int, hashed: Hashed) -> Outline | None:
+    """The outline of `text`, carried from the newest outline kept (of another text) across
+    what differs between the two: None when there is none, or when that must be scanned."""
+    with contextlib.suppress(OSError):
+        newest = max(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, default=None)
+        kept = None if newest is None else _read(newest)
+        if kept is not None:
+            return differed(kept, text, levels, hashed.data, hashed.chunks())
+    return None
+
+
+def differed(
+    kept: Kept, text: str, levels: int, data: bytes, chunks: list[bytes], size: int = CHUNK
+) -> Outline | None:
+    """The outline of `text` (`data` its bytes, `chunks` their pieces' digests, each of `size`
+    bytes) from `kept`, the outline of an earlier text and its pieces' digests: the pieces both
+    begin with and end with (the end's compared where the text moved them) stand, the lines
+    between are scanned (`spliced`).  None when the two share nothing, or that must be scanned."""
+    headings, breaks, hidden, unclosed, _, old_bytes, old_chars, old_chunks = kept
+    same = 0  # bytes both begin with, in whole pieces
+    while same < min(len(chunks), len(old_chunks)) and chunks[same] == old_chunks[same]:
+        same += 1
+    prefix = same * size
+    shift = len(data) - old_bytes
+    view = memoryview(data)
+    suffix = old_bytes  # where, in the old bytes, the end both share begins
+    for k in range(len(old_chunks) - 1, -1, -1):
+        at = k * size
+        if at < prefix or at + shift < prefix:
+            break
+        end = min(at + size, old_bytes)
+        if sha256(view[at + shift : end + shift]).digest() != old_chunks[k]:
+            break
+        suffix = at
+    if prefix == 0 and suffix == old_bytes:
+        return None
+    prefix, suffix = min(prefix, len(data)), suffix + shift
+    while 0 < prefix < len(data) and data[prefix] & 0xC0 == 0x80:  # inside a character
+        prefix -= 1
+    while suffix < len(data) and data[suffix] & 0xC0 == 0x80:
+        suffix += 1
+    ascii_only = len(data) == len(text)
+    head = prefix if ascii_only else len(data[:prefix].decode("utf-8", "surrogatepass"))
+    tail = len(data) - suffix if ascii_only else len(data[suffix:].decode("utf-8", "surrogatepass"))
+    moved = len(text) - old_chars  # characters the end moved by
+    start = text.rfind("\n", 0, head) + 1  # whole lines: from the line `head` is on
+    newline = text.find("\n", len(text) - tail)
+    stop = len(text) if newline < 0 else newline + 1
+    while (span := crossing(hidden, start, stop - moved)) is not None:
+        if span[0] < start:  # take in the whole fence or comment the edge cuts: it is shared
+            start = span[0]
+        else:
+            stop = span[1] + moved
+    old = Outline("", headings, breaks, hidden, unclosed)  # headings as kept: plain tuples
+    shared = _Shared(text, head, len(text) - tail, moved, old_chars)
+    return spliced(old, [(start, stop - moved, text[start:stop])], text, levels, shared)
+
+
+class _Shared:
+    """The earlier text, as far as `spliced` reads it: its length, and its characters in the
+    start and the end it shares with `text`."""
+
+    def __init__(self, text: str, head: int, tail_at: int, moved: int, length: int) -> None:
+        self.text, self.head, self.tail_at, self.moved, self.length = (
+            text,
+            head,
+            tail_at,
+            moved,
+            length,
+        )
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int, /) -> str:
+        if index < self.head:
+            return self.text[index]
+        if index + self.moved >= self.tail_at:
+            return self.text[index + self.moved]
+        raise IndexError(index)  # between: the part that changed, which spliced never reads

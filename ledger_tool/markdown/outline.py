@@ -7,12 +7,13 @@ CommonMark, so the seed's fenced `### ERR-YYYY-MM-DD-NNN` examples are never tak
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from ledger_tool.exceptions import ParseError
 
@@ -152,18 +153,33 @@ def scan(text: str, levels: int = 6) -> Outline:
     return outline
 
 
+class Source(Protocol):
+    """What `spliced` reads of the old text: its length, and a character at an edit's edge."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> str: ...
+
+
 def spliced(
-    old: Outline, edits: list[tuple[int, int, str]], text: str, levels: int
+    old: Outline,
+    edits: list[tuple[int, int, str]],
+    text: str,
+    levels: int,
+    source: Source | None = None,
 ) -> Outline | None:
     """The outline of `text`, the text of `old` with `edits` (start, end, new text; sorted, not
     overlapping) applied, without scanning all of it: what lies between the edits moves, each new
     piece is scanned alone.  That is `scan(text, levels)` exactly when every edit replaces whole
-    lines with whole lines and no fence or comment spans an edit's edge (the text around cannot
-    change what a piece is, nor a piece what follows it); otherwise None (then: scan)."""
-    source = old.text
+    lines with whole lines and no fence or comment crosses an edit's edge (the text around
+    cannot change what a piece is, nor a piece what follows it; one wholly inside an edit goes
+    with the text it hid); otherwise None (then: scan).
+    `source` stands in for the old text when the caller no longer has it (`old.text` unread)."""
+    if source is None:
+        source = old.text
     if old.unclosed is not None:
         return None
-    heads, opens = [h.start for h in old.headings], [a for a, _ in old.hidden]
+    heads, opens = [h[2] for h in old.headings], [a for a, _ in old.hidden]  # (plain tuples too)
     pieces: list[tuple[int, int, Outline]] = []
     for start, end, new in edits:
         whole = (start == 0 or source[start - 1] == "\n") and (
@@ -171,9 +187,8 @@ def spliced(
         )
         if not whole or (new and not new.endswith("\n") and end != len(source)):
             return None
-        first = bisect_left(opens, start)
-        if old.hider(start) is not None or (first < len(opens) and opens[first] < end):
-            return None  # a fence or comment spans the edit's start, or starts inside it
+        if crossing(old.hidden, start, end) is not None:
+            return None  # a fence or comment starts before the edit or inside it, ends after
         piece = scan(new, levels=levels)
         if piece.unclosed is not None:
             return None
@@ -205,6 +220,18 @@ def spliced(
         pos = end
     keep(pos, len(source) + 1, shift)
     return out
+
+
+def crossing(hidden: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """A span of `hidden` (sorted, apart) that crosses an edge of [start, end): one that begins
+    before `start` and ends after it, or begins in the range and ends after `end`."""
+    k = bisect_right(hidden, (start, math.inf)) - 1
+    if k >= 0 and hidden[k][0] < start < hidden[k][1]:
+        return hidden[k]
+    k = bisect_left(hidden, (end, -1)) - 1  # the last that begins before `end`
+    if k >= 0 and start <= hidden[k][0] and hidden[k][1] > end:
+        return hidden[k]
+    return None
 
 
 def _moved(heading: Heading, by: int) -> Heading:
