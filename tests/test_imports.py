@@ -133,7 +133,7 @@ HOOK_PATH = {
     "ledger_tool.cli.hooks", "ledger_tool.cli.ingest", "ledger_tool.cli.init", "ledger_tool.cli.read",
     "ledger_tool.cli.sync", "ledger_tool.checks", "ledger_tool.checks.problem", "ledger_tool.checks.recall",
     "ledger_tool.config", "ledger_tool.exceptions", "ledger_tool.files", "ledger_tool.files.cache",
-    "ledger_tool.files.digests", "ledger_tool.files.store", "ledger_tool.gitdirs", "ledger_tool.gitlink", "ledger_tool.gitlink.index",
+    "ledger_tool.files.store", "ledger_tool.gitdirs", "ledger_tool.gitlink", "ledger_tool.gitlink.index",
     "ledger_tool.markdown", "ledger_tool.markdown.textcodec", "ledger_tool.model",
     "ledger_tool.model.timefmt", "ledger_tool.model.vocabulary", "ledger_tool.workspace",
 }  # fmt: skip

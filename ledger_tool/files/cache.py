@@ -94,20 +94,19 @@ def read_stamped(path: Path, allowed: Mapping[tuple[str, str], type] | None = No
 
 
 def write_stamped(path: Path, data: object) -> None:
-    """Write a cache file atomically (a temporary file renamed over it); a file system that
-    refuses only costs the next run its speed-up."""
-    import tempfile  # only to write: a warm run reads
-
+    """Write a cache file atomically (a temporary file `NAME.PID.XXXXXXXX.tmp`, new and only the
+    user's, renamed over it); a file system that refuses only costs the next run its speed-up."""
+    temp = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f"{path.name}.{os.getpid()}.", suffix=_TEMP, delete=False
-        ) as handle:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
             pickle.dump(FORMAT, handle, pickle.HIGHEST_PROTOCOL)
             pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+        os.replace(temp, path)
     except OSError:
-        pass  # a read-only .git or a full disk
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)  # a read-only .git or a full disk
 
 
 class _Only(pickle.Unpickler):

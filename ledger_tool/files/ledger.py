@@ -203,8 +203,7 @@ class Ledger:
         return ref.id, ref.section, self.errors.text[ref.start : ref.end], after
 
     def errors_digests(self) -> tuple[bytes, bytes] | None:
-        """The hashes of ERRORS.md's bytes as read and as written (once written), if known
-        (`files.digests.content_digest`)."""
+        """The SHA-256 of ERRORS.md's bytes as read and as written (once written), if known."""
         if self._errors_hashed is None or self._written_hashed is None:
             return None
         return self._errors_hashed.key().digest(), self._written_hashed.key().digest()
@@ -342,7 +341,7 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
         hashed = None
         if isinstance(new := out.get(errors), str):
             out[errors] = data = new.encode("utf-8")  # once, to write and to key its outline by
-            hashed = outlines.Hashed(data)  # beside the writing
+            hashed = outlines.Hashed(data, chunks=True)  # beside the writing
     ledger.remember_outline(hashed)
 
 

@@ -3,7 +3,7 @@
 Reading a 10,000-entry ERRORS.md is mostly its outline (`markdown.outline.scan`: every heading,
 break, fence and comment), about 70 ms; its hash and the remembered outline cost a tenth of that.
 So a file at least `MIN_CHARS` long has its outline kept in `.git/ledger-cache/outlines/`, one
-file per text (the last `KEEP`), named by the hash of its bytes (`digests`) and the heading depth.
+file per text (the last `KEEP`), named by a SHA-256 hash of its bytes and the heading depth.
 A command that edits the file remembers the outline of the text it writes, carried across its
 edits (`markdown.outline.spliced`), so the next command does not scan either.  A text that no
 command wrote (edited by hand, pulled, checked out) is outlined from the newest outline kept:
@@ -23,7 +23,7 @@ from typing import Any
 
 from ledger_tool import gitdirs
 from ledger_tool.files.cache import read_stamped, sweep, write_stamped
-from ledger_tool.files.digests import CHUNK, chunk_digests, content_key
+from ledger_tool.files.digests import CHUNK, chunk_digests
 from ledger_tool.markdown.outline import Heading, Outline, crossing, scan, spliced
 from ledger_tool.workspace import Workspace
 
@@ -34,36 +34,54 @@ KEY_FIELDS = "key fields"  # checked: every key field in scope is well-formed
 
 
 class Hashed:
-    """The hash of a text's bytes (`digests`), taken in a thread while the caller decodes or
-    writes them (a big one: hashlib lets go of the GIL over big data, so the two run side by
-    side; an 11 MB ERRORS.md takes about 7 ms of each)."""
+    """The SHA-256 of a text's bytes, taken in a thread while the caller decodes or writes them
+    (a big one: hashlib lets go of the GIL over big data, so the two run side by side; an 11 MB
+    ERRORS.md takes about 7 ms of each).  With `chunks`, the digests of its 64 KiB pieces too
+    (`digests`: kept beside the outline of a text a command writes, whose writing lets go of the
+    GIL; a text read has them taken only when its outline is not known)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, chunks: bool = False) -> None:
         self.data = data
+        self._key = sha256()
+        self._hashed = False
         self._chunks: list[bytes] | None = None
         self._thread: threading.Thread | None = None
         if len(data) < MIN_CHARS:
-            self._hash()
+            self._hash(chunks)
         else:
-            self._thread = threading.Thread(target=self._hash, daemon=True)
+            self._thread = threading.Thread(target=self._hash, args=(chunks,), daemon=True)
             self._thread.start()
 
-    def _hash(self) -> None:
-        self._chunks = chunk_digests(self.data)
+    def _hash(self, chunks: bool) -> None:
+        self._key.update(self.data)
+        self._hashed = True
+        if chunks:
+            self._chunks = chunk_digests(self.data)
 
-    def chunks(self) -> list[bytes]:
-        """The digests of the bytes' 64 KiB pieces."""
+    def _join(self) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        if self._chunks is None:  # the thread failed (out of memory?): never key by half a hash
-            self._hash()
-        assert self._chunks is not None
-        return self._chunks
 
     def key(self) -> Any:
-        """A hash object of the bytes (a new one, which the caller may feed more)."""
-        return content_key(self.chunks(), len(self.data))
+        """A hash object holding the bytes (a copy, which the caller may feed more)."""
+        self._join()
+        if not self._hashed:  # the thread failed (out of memory?): never key by half a hash
+            self._key = sha256()
+            self._hash(False)
+        return self._key.copy()
+
+    def known_chunks(self) -> list[bytes] | None:
+        """The digests of the pieces, if they were taken."""
+        self._join()
+        return self._chunks
+
+    def chunks(self) -> list[bytes]:
+        """The digests of the bytes' 64 KiB pieces."""
+        self._join()
+        if self._chunks is None:
+            self._chunks = chunk_digests(self.data)
+        return self._chunks
 
 
 def outline(ws: Workspace, text: str, levels: int, hashed: Hashed | None = None) -> Outline:
@@ -118,7 +136,7 @@ def _path(ws: Workspace, levels: int, hashed: Hashed) -> Path | None:
         return None
     key = hashed.key()
     key.update(bytes([levels]))
-    return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()[:32]}.pickle"
+    return base / "ledger-cache" / _FOLDER / f"{key.hexdigest()[:32]}-{levels}.pickle"
 
 
 # What an outline file holds: the outline (headings as plain tuples, breaks, hidden spans, the
@@ -141,17 +159,12 @@ def _keep(path: Path, found: Outline, known: frozenset[str], hashed: Hashed) -> 
     drop all but the newest `KEEP`."""
     headings = [tuple(h) for h in found.headings]
     size = (len(hashed.data), len(found.text))
+    chunks = hashed.known_chunks()
+    if chunks is None:  # what is known of a text read before: its pieces were kept then
+        before = _read(path) if path.is_file() else None
+        chunks = before[7] if before is not None else hashed.chunks()
     write_stamped(
-        path,
-        (
-            headings,
-            found.breaks,
-            found.hidden,
-            found.unclosed,
-            sorted(known),
-            *size,
-            hashed.chunks(),
-        ),
+        path, (headings, found.breaks, found.hidden, found.unclosed, sorted(known), *size, chunks)
     )
     with contextlib.suppress(OSError):
         kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
@@ -167,7 +180,8 @@ def _from_newest(path: Path, text: str, levels: int, hashed: Hashed) -> Outline 
     """The outline of `text`, carried from the newest outline kept (of another text) across
     what differs between the two: None when there is none, or when that must be scanned."""
     with contextlib.suppress(OSError):
-        newest = max(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, default=None)
+        same_depth = path.parent.glob(f"*-{levels}.pickle")
+        newest = max(same_depth, key=lambda p: p.stat().st_mtime_ns, default=None)
         kept = None if newest is None else _read(newest)
         if kept is not None:
             return differed(kept, text, levels, hashed.data, hashed.chunks())
