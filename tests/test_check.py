@@ -791,3 +791,33 @@ def test_going_back_to_a_ledger_checked_before_finds_its_answer(
     again = run_ledger("check", cwd=checked_repo)
     assert (again.code, again.stdout) == (0, "")
     assert memory.stat().st_mtime_ns == checked, "the ledger checked before was read again"
+
+
+def test_a_sighting_after_a_commit_keeps_the_answer_of_that_commits_hook(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    """The usual day: the hook checks a commit, `ledger seen` records a sighting, and the hook on
+    the commit of that sighting finds the answer kept from the first one (no `ledger check` in
+    between: the index held the working tree's files then)."""
+    errors = checked_repo / "ERRORS.md"
+    memory = checked_repo / ".git" / "ledger-cache" / "check.pickle"
+    git(checked_repo, "add", "-A")
+    _age(checked_repo)
+    (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").unlink(missing_ok=True)
+    assert run_ledger("check", "--staged", cwd=checked_repo).code == 0  # the first commit's hook
+    git(checked_repo, "commit", "-q", "-m", "The ledger")
+    assert run_ledger("seen", "ERR-2026-11-20-002", cwd=checked_repo).code == 0
+    assert digest_of(errors.read_bytes()) in _kept_for(checked_repo)
+    checked = memory.stat().st_mtime_ns
+    git(checked_repo, "add", "ERRORS.md")
+    hook = run_ledger("check", "--staged", cwd=checked_repo)
+    assert (hook.code, hook.stdout) == (0, "")
+    assert memory.stat().st_mtime_ns == checked, "the hook read the ledger again"
+    # a journal changed since that hook's commit: no answer is kept for it
+    git(checked_repo, "commit", "-q", "-m", "A sighting")
+    assert run_ledger("check", "--staged", cwd=checked_repo).code == 0  # nothing staged: no answer
+    journal = checked_repo / "JOURNAL.md"
+    journal.write_text(journal.read_text() + "\nOur own note.\n")
+    (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").unlink()
+    assert run_ledger("seen", "ERR-2026-11-20-002", cwd=checked_repo).code == 0
+    assert digest_of(errors.read_bytes()) not in _kept_for(checked_repo)

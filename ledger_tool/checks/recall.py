@@ -76,9 +76,9 @@ def kept_digest(sha256_digest: bytes) -> bytes:
     return sha256_digest[:16]
 
 
-def _digest(path: Path, contents: dict[Path, bytes]) -> bytes | None:
-    if path in contents:
-        return digest_of(contents[path])
+def _digest(path: Path, digests: dict[Path, bytes]) -> bytes | None:
+    if path in digests:
+        return digests[path]
     try:
         return digest_of(path.read_bytes())
     except OSError:
@@ -141,7 +141,7 @@ def _current(
     blobs: dict[str, str] | None,
     taken: int,
     files: Snapshot,
-    contents: dict[Path, bytes],
+    digests: dict[Path, bytes],
     but: Path | None = None,
 ) -> Snapshot | None:
     """The files an answer taken at `taken` read (`but` aside), as they are now, if each is
@@ -156,32 +156,30 @@ def _current(
             if (now is None) != (stat is None):
                 return None
             unsettled = now is not None and not _settled(now, stat, taken)
-            if unsettled and _digest(file, contents) != digest:
+            if unsettled and _digest(file, digests) != digest:
                 return None
         found.append((name, now, digest))
     return found
 
 
-def recall(
-    ws: Workspace, blobs: dict[str, str] | None = None, contents: dict[Path, bytes] | None = None
-) -> list[Problem] | None:
+def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] | None:
     """The problems `ledger check` found for the files as they are, if it checked them before
-    (with `blobs`, for the same blobs in the index); else None.  `contents`: bytes of some of
-    the files, already read by the caller."""
-    found = _recall(ws, blobs, contents or {})
+    (with `blobs`, for the same blobs in the index); else None."""
+    found = _recall(ws, blobs, {})
     return None if found is None else found[1]
 
 
 def _recall(
-    ws: Workspace, blobs: dict[str, str] | None, contents: dict[Path, bytes]
+    ws: Workspace, blobs: dict[str, str] | None, digests: dict[Path, bytes]
 ) -> tuple[Snapshot, list[Problem]] | None:
-    """`recall`, and the files as the answer found them now."""
+    """`recall` (`digests`: of some files, `digest_of` their bytes as the caller read them),
+    and the files as the answer found them now."""
     answers = _answers(ws, blobs is not None)
     for k, (taken, answer) in enumerate(answers):
         _, indexed, files, problems = answer
         if indexed != _indexed(blobs):
             continue
-        found = _current(ws, blobs, taken, files, contents)
+        found = _current(ws, blobs, taken, files, digests)
         if found is None:
             continue
         # read by their hash this time, and old enough now to be taken by their stat next time
@@ -197,11 +195,13 @@ def _recall(
 
 
 def recall_from_worktree(
-    ws: Workspace, blobs: dict[str, str], held: Callable[[], dict[Path, bytes] | None]
+    ws: Workspace,
+    blobs: dict[str, str],
+    held: Callable[[Callable[[bytes], bytes]], dict[Path, bytes] | None],
 ) -> list[Problem] | None:
     """`recall(ws, blobs)` by the working tree's answer, when the index holds what the working
-    tree does: `held()` gives the bytes of each working-tree file the index holds, when every
-    one is its staged blob (None: one is not).  It is asked only when an answer was kept for
+    tree does: `held(digest_of)` gives `digest_of` the bytes of each working-tree file the
+    index holds, when every one is its staged blob (None: one is not).  It is asked only when an answer was kept for
     those files as they stand (same stat), which a command's kept answer is (`carry`) and a
     file edited since is not.  The answer is then kept for the index's blobs too."""
     names = {str(ws.root / path) for path in blobs}
@@ -211,8 +211,8 @@ def recall_from_worktree(
         for _, (_, _, files, _) in _answers(ws, False)
     ):
         return None
-    contents = held()
-    found = _recall(ws, None, contents) if contents is not None else None
+    digests = held(digest_of)
+    found = _recall(ws, None, digests) if digests is not None else None
     if found is None:
         return None
     files, problems = found
@@ -258,11 +258,13 @@ def remember(
     _keep(ws, staged, (None, _indexed(blobs), before, problems), _answers(ws, staged))
 
 
-def carry(ws: Workspace, path: Path, before: bytes, after: bytes) -> bool:
-    """After a command rewrote the ledger file `path` from bytes of digest `before` to bytes of
-    digest `after`, in a way that cannot change what `ledger check` finds (`checks.carry`
-    decides): keep the working tree's answer for the files as they are now, if one was kept
-    for them with `path` as it was before and found nothing.  True when one was."""
+def carry(ws: Workspace, path: Path, read: bytes, before: bytes, after: bytes) -> bool:
+    """After a command rewrote the ledger file `path` from `read` (bytes of digest `before`) to
+    bytes of digest `after`, in a way that cannot change what `ledger check` finds
+    (`checks.carry` decides): keep the working tree's answer for the files as they are now, if
+    one was kept that found nothing, for them with `path` as it was before: the working tree's,
+    or the index's when it held the working tree's files (the last commit's hook).  True when
+    one was."""
     answers = _answers(ws, False)
     for k, (taken, (_, _, files, problems)) in enumerate(answers):
         if problems or (str(path), before) not in [(n, d) for n, _, d in files]:
@@ -274,4 +276,42 @@ def carry(ws: Workspace, path: Path, before: bytes, after: bytes) -> bool:
         used_last = [answers[k], *answers[:k], *answers[k + 1 :]]  # kept next to the new one
         _keep(ws, False, (None, None, now, []), used_last)
         return True
+    for taken, (_, indexed, files, problems) in _answers(ws, True):
+        if problems or indexed is None:
+            continue
+        held = _as_worktree(ws, path, read, indexed)
+        found = None if held is None else _current(ws, dict(indexed), taken, files, {})
+        if held is None or found is None:
+            continue
+        held[str(path)] = (_stat(path), after)
+        held.update({name: (stat, digest) for name, stat, digest in found})
+        if all(str(p) in held for p in inputs(ws)):
+            _keep(
+                ws, False, (None, None, [(str(p), *held[str(p)]) for p in inputs(ws)], []), answers
+            )
+            return True
     return False
+
+
+def _as_worktree(
+    ws: Workspace, path: Path, read: bytes, indexed: list[tuple[str, str]]
+) -> dict[str, tuple[Stat | None, bytes | None]] | None:
+    """When the index's blobs an answer was for are the working tree's files (`path` as the
+    bytes `read` before the command rewrote it): the others, by stat and digest as they are."""
+    from ledger_tool.gitlink.index import is_blob
+
+    found: dict[str, tuple[Stat | None, bytes | None]] = {}
+    for name, sha in indexed:
+        file = ws.root / name
+        if file == path:
+            if not is_blob(read, sha):
+                return None
+            continue
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return None
+        if not is_blob(data, sha):
+            return None
+        found[str(file)] = (_stat(file), digest_of(data))
+    return found if str(path) in {str(ws.root / name) for name, _ in indexed} else None

@@ -95,7 +95,8 @@ def _as_in_worktree(ws: Workspace, blobs: dict[str, str]) -> list[Problem] | Non
     from ledger_tool.checks import recall
     from ledger_tool.gitlink import index
 
-    return recall.recall_from_worktree(ws, blobs, partial(index.held_by_worktree, ws.root, blobs))
+    held = partial(index.held_by_worktree, ws.root, blobs)
+    return recall.recall_from_worktree(ws, blobs, held)
 
 
 def _staged_blobs(ws: Workspace) -> dict[str, str] | None:

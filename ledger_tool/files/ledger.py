@@ -202,6 +202,10 @@ class Ledger:
         after = new[ref.start : splice.content_end(new, ref.start, stop)]
         return ref.id, ref.section, self.errors.text[ref.start : ref.end], after
 
+    def errors_read(self) -> bytes | None:
+        """ERRORS.md's bytes as read (None: the command gave its own text)."""
+        return None if self._errors_hashed is None else self._errors_hashed.data
+
     def errors_digests(self) -> tuple[bytes, bytes] | None:
         """The SHA-256 of ERRORS.md's bytes as read and as written (once written), if known."""
         if self._errors_hashed is None or self._written_hashed is None:

@@ -11,6 +11,8 @@ import hashlib
 import os
 import stat
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from ledger_tool.exceptions import GitMissing, LedgerError
@@ -84,29 +86,58 @@ def read_staged(root: Path, blobs: dict[str, str]) -> dict[str, bytes]:
     return found
 
 
-def held_by_worktree(root: Path, blobs: dict[str, str]) -> dict[Path, bytes] | None:
-    """The bytes of the working-tree file of each of `blobs` (path -> blob id, as
-    `staged_blobs` gives them) when every one of them is its staged blob; else None."""
+def held_by_worktree(
+    root: Path, blobs: dict[str, str], digest: Callable[[bytes], bytes]
+) -> dict[Path, bytes] | None:
+    """`digest` of the bytes of the working-tree file of each of `blobs` (path -> blob id, as
+    `staged_blobs` gives them), when every one of them is its staged blob; else None.  A big
+    file's `digest` is taken in a thread beside git's hash of it (hashlib lets go of the GIL)."""
     found: dict[Path, bytes] = {}
     for path, sha in blobs.items():
-        data = _as_staged(root / path, sha)
+        data = _regular_bytes(root / path)
         if data is None:
             return None
-        found[root / path] = data
+        if len(data) < 1 << 20:
+            if not is_blob(data, sha):
+                return None
+            found[root / path] = digest(data)
+            continue
+        taken: list[bytes] = []
+        beside = threading.Thread(target=_append, args=(taken, digest, data), daemon=True)
+        beside.start()
+        held = is_blob(data, sha)
+        beside.join()
+        if not held:
+            return None
+        found[root / path] = taken[0] if taken else digest(data)  # (the thread failed: again)
     return found
 
 
+def _append(into: list[bytes], digest: Callable[[bytes], bytes], data: bytes) -> None:
+    into.append(digest(data))
+
+
 def _as_staged(path: Path, sha: str) -> bytes | None:
-    """The bytes of the regular file at `path` if they are the blob `sha` (a FIFO or device
-    in its place is not read: it could block the hook)."""
+    """The bytes of the regular file at `path` if they are the blob `sha`."""
+    data = _regular_bytes(path)
+    return data if data is not None and is_blob(data, sha) else None
+
+
+def _regular_bytes(path: Path) -> bytes | None:
+    """The bytes of the regular file at `path` (a FIFO or device in its place is not read: it
+    could block the hook)."""
     try:
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                 return None
-            data = file.read()
+            return file.read()
     except OSError:
         return None
+
+
+def is_blob(data: bytes, sha: str) -> bool:
+    """Whether git's hash of `data` as a blob is `sha`."""
     digest = hashlib.sha1 if len(sha) == 40 else hashlib.sha256  # a SHA-256 repository's ids
     named = digest(b"blob %d\0" % len(data))
     named.update(data)
-    return data if named.hexdigest() == sha else None
+    return named.hexdigest() == sha
