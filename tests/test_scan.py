@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ledger_tool.files.digests import chunk_digests
 from ledger_tool.files.outlines import Kept, differed
-from ledger_tool.markdown.outline import scan, spliced
+from ledger_tool.markdown.outline import Outline, scan, spliced
 from ledger_tool.markdown.splice import Edit, apply
 
 
@@ -69,6 +69,15 @@ def _edited(draw: st.DrawFn) -> tuple[str, list[tuple[int, int, str]]]:
     return text, edits
 
 
+def _assert_scanned(carried: Outline, text: str, levels: int) -> None:
+    """`carried` is what a scan of `text` finds."""
+    fresh = scan(text, levels=levels)
+    assert carried.headings == fresh.headings
+    assert carried.breaks == fresh.breaks
+    assert carried.hidden == fresh.hidden
+    assert carried.unclosed == fresh.unclosed
+
+
 @given(_edited(), st.sampled_from([3, 6]))
 @settings(max_examples=600, deadline=None)
 def test_an_outline_carried_across_edits_is_the_outline_of_the_new_text(
@@ -80,11 +89,7 @@ def test_an_outline_carried_across_edits_is_the_outline_of_the_new_text(
     new = apply(text, [Edit(*e) for e in edits])
     carried = spliced(scan(text, levels=levels), edits, new, levels)
     if carried is not None:
-        fresh = scan(new, levels=levels)
-        assert carried.headings == fresh.headings
-        assert carried.breaks == fresh.breaks
-        assert carried.hidden == fresh.hidden
-        assert carried.unclosed == fresh.unclosed
+        _assert_scanned(carried, new, levels)
 
 
 def test_an_entry_added_to_a_big_file_carries_its_outline() -> None:
@@ -131,11 +136,7 @@ def test_an_outline_carried_from_an_earlier_text_is_the_outline_of_the_new_text(
     chunks = chunk_digests(data, size)
     carried = differed(_kept(text, levels, size), new, levels, data, chunks, size)
     if carried is not None:
-        fresh = scan(new, levels=levels)
-        assert carried.headings == fresh.headings
-        assert carried.breaks == fresh.breaks
-        assert carried.hidden == fresh.hidden
-        assert carried.unclosed == fresh.unclosed
+        _assert_scanned(carried, new, levels)
 
 
 def test_a_hand_edit_in_a_big_file_is_outlined_from_the_outline_before_it() -> None:
