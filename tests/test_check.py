@@ -821,3 +821,16 @@ def test_a_sighting_after_a_commit_keeps_the_answer_of_that_commits_hook(
     (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").unlink()
     assert run_ledger("seen", "ERR-2026-11-20-002", cwd=checked_repo).code == 0
     assert digest_of(errors.read_bytes()) not in _kept_for(checked_repo)
+
+
+def test_a_fix_commit_in_a_cell_after_the_link_cell_is_not_its_link(
+    checked_repo: Path, run_ledger: LedgerRunner
+) -> None:
+    errors = checked_repo / "ERRORS.md"
+    text = errors.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| ERR-2026-11-20-001 "))
+    start, _, link = row.rstrip(" |").rpartition(" | ")
+    errors.write_text(text.replace(row, f"{start} |  | {link} |"))
+    found = run_ledger("check", cwd=checked_repo)
+    assert found.code == 1
+    assert "LDG203 the row of ERR-2026-11-20-001 links nothing" in found.stdout

@@ -22,8 +22,8 @@ def carry_answer(ledger: Ledger, rewritten: tuple[str, str, str, str]) -> bool:
     """Keep the last answer of `ledger check` for what `ledger` (a command's, once written)
     wrote, the one block `rewritten` (`Ledger.rewritten_block`), when it cannot have changed;
     True when it was kept."""
-    digests, read = ledger.errors_digests(), ledger.errors_read()
-    if digests is None or read is None:
+    digests, read, written = ledger.errors_digests(), ledger.errors_read(), ledger.written_stat
+    if digests is None or read is None or written is None:
         return False
     error_id, section, before, after = rewritten
     ws = ledger.ws
@@ -32,4 +32,4 @@ def carry_answer(ledger: Ledger, rewritten: tuple[str, str, str, str]) -> bool:
     if now[1] or now[0] is None or now[0] != then[0]:
         return False
     old, new = (recall.kept_digest(d) for d in digests)
-    return recall.carry(ws, ws.path("errors"), read, old, new)
+    return recall.carry(ws, ws.path("errors"), written, read, old, new)

@@ -60,9 +60,12 @@ def inputs(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Path]:
 
 def _stat(path: Path) -> Stat | None:
     try:
-        st = os.stat(path)
+        return _as_stat(os.stat(path))
     except OSError:
         return None
+
+
+def _as_stat(st: os.stat_result) -> Stat:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
@@ -201,9 +204,10 @@ def recall_from_worktree(
 ) -> list[Problem] | None:
     """`recall(ws, blobs)` by the working tree's answer, when the index holds what the working
     tree does: `held(digest_of)` gives `digest_of` the bytes of each working-tree file the
-    index holds, when every one is its staged blob (None: one is not).  It is asked only when an answer was kept for
-    those files as they stand (same stat), which a command's kept answer is (`carry`) and a
-    file edited since is not.  The answer is then kept for the index's blobs too."""
+    index holds when every one is its staged blob (None: one is not).  It is asked only when
+    an answer was kept for those files as they stand (same stat), which a command's kept
+    answer is (`carry`) and a file edited since is not.  The answer is then kept for the
+    index's blobs too."""
     names = {str(ws.root / path) for path in blobs}
     stats = {name: _stat(Path(name)) for name in names}
     if not any(
@@ -258,13 +262,20 @@ def remember(
     _keep(ws, staged, (None, _indexed(blobs), before, problems), _answers(ws, staged))
 
 
-def carry(ws: Workspace, path: Path, read: bytes, before: bytes, after: bytes) -> bool:
+def carry(
+    ws: Workspace, path: Path, written: os.stat_result, read: bytes, before: bytes, after: bytes
+) -> bool:
     """After a command rewrote the ledger file `path` from `read` (bytes of digest `before`) to
-    bytes of digest `after`, in a way that cannot change what `ledger check` finds
-    (`checks.carry` decides): keep the working tree's answer for the files as they are now, if
-    one was kept that found nothing, for them with `path` as it was before: the working tree's,
-    or the index's when it held the working tree's files (the last commit's hook).  True when
-    one was."""
+    bytes of digest `after` (`written`: its stat then), in a way that cannot change what `ledger
+    check` finds (`checks.carry` decides): keep the working tree's answer for the files as they
+    are now, if one was kept that found nothing, for them with `path` as it was before: the
+    working tree's, or the index's when it held the working tree's files (the last commit's
+    hook).  True when one was.  Nothing is kept when `path` is not as written any more, or was
+    written too long ago for its stat to stay untrusted: the answer kept is then always checked
+    against the file's hash until a check finds it old enough (`recall`)."""
+    now = _stat(path)
+    if now is None or now != _as_stat(written) or now[1] < time.time_ns() - RACY_NS // 2:
+        return False
     answers = _answers(ws, False)
     for k, (taken, (_, _, files, problems)) in enumerate(answers):
         if problems or (str(path), before) not in [(n, d) for n, _, d in files]:
@@ -272,9 +283,11 @@ def carry(ws: Workspace, path: Path, read: bytes, before: bytes, after: bytes) -
         found = _current(ws, None, taken, files, {}, but=path)
         if found is None:
             continue
-        now = [(n, s, after if n == str(path) else d) for n, s, d in found]
+        kept = [
+            (n, now if n == str(path) else s, after if n == str(path) else d) for n, s, d in found
+        ]
         used_last = [answers[k], *answers[:k], *answers[k + 1 :]]  # kept next to the new one
-        _keep(ws, False, (None, None, now, []), used_last)
+        _keep(ws, False, (None, None, kept, []), used_last)
         return True
     for taken, (_, indexed, files, problems) in _answers(ws, True):
         if problems or indexed is None:
@@ -283,7 +296,7 @@ def carry(ws: Workspace, path: Path, read: bytes, before: bytes, after: bytes) -
         found = None if held is None else _current(ws, dict(indexed), taken, files, {})
         if held is None or found is None:
             continue
-        held[str(path)] = (_stat(path), after)
+        held[str(path)] = (now, after)
         held.update({name: (stat, digest) for name, stat, digest in found})
         if all(str(p) in held for p in inputs(ws)):
             _keep(
@@ -307,11 +320,12 @@ def _as_worktree(
             if not is_blob(read, sha):
                 return None
             continue
+        stat = _stat(file)
         try:
             data = file.read_bytes()
         except OSError:
             return None
-        if not is_blob(data, sha):
-            return None
-        found[str(file)] = (_stat(file), digest_of(data))
+        if stat is None or _stat(file) != stat or not is_blob(data, sha):
+            return None  # (changed while it was read)
+        found[str(file)] = (stat, digest_of(data))
     return found if str(path) in {str(ws.root / name) for name, _ in indexed} else None

@@ -43,9 +43,9 @@ def table_problems(doc: ErrorsFile, entries: dict[str, Facts]) -> Iterable[Probl
         )
         row = doc.text[span[0] : span[1]].rstrip("\r\n")
         fix = entry.fix_commit if entry.status == Status.RESOLVED else None
-        if row.startswith(prefix):  # the usual case, without splitting the row
-            tail = row[len(prefix) :]
-            if (tail == " |") if fix is None else (fix[:7] in tail):
+        if row.startswith(prefix) and row.endswith(" |"):  # the usual case, without splitting
+            link = row[len(prefix) : -2]  # the Link to fix cell, when it is the last one
+            if "|" not in link and ((not link.strip()) if fix is None else (fix[:7] in link)):
                 continue
         yield from _row_problems(doc, entry)
     for error_id, (start, _) in doc.rows.items():
@@ -81,7 +81,7 @@ def _row_problems(doc: ErrorsFile, entry: Facts) -> Iterable[Problem]:
             doc.path,
             doc.outline.line_number(row_start),
             "LDG203",
-            f"the row of {error_id} links {link or 'nothing'!r} but its fix commit is "
+            f"the row of {error_id} links {repr(link) if link else 'nothing'} but its fix commit is "
             f"{fix or 'none'} (`ledger check --fix` rewrites the row)",
         )
 

@@ -68,6 +68,7 @@ class Ledger:
         self._written_outline: Outline | None = None  # of the ERRORS.md `changes()` gave
         self._written: dict[Path, str] = {}  # what `changes()` gave
         self._written_hashed: outlines.Hashed | None = None  # of the ERRORS.md written
+        self.written_stat: os.stat_result | None = None  # of that file, once written
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -197,6 +198,8 @@ class Ledger:
             return None
         k = bisect_left([h.start for h in old.headings], ref.start)
         if [h[:2] for h in old.headings[k : k + 2]] != [h[:2] for h in carried.headings[k : k + 2]]:
+            return None
+        if k >= len(carried.headings) or carried.headings[k].start != ref.start:
             return None
         stop = ref.stop + len(edit.text) - (edit.end - edit.start)
         after = new[ref.start : splice.content_end(new, ref.start, stop)]
@@ -337,21 +340,24 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
     nothing.  (Refusing while git is in the middle of a rebase or merge is the caller's: this
     layer does not ask git.)"""
     errors = ws.path("errors")
-    with writing(ws) as out:
+    with store.locked(ws.root):
         ledger = Ledger(ws)
         ledger.check_key_fields()
         yield ledger
-        out.update(ledger.changes())
+        out: dict[Path, str | bytes] = dict(ledger.changes())
         hashed = None
         if isinstance(new := out.get(errors), str):
             out[errors] = data = new.encode("utf-8")  # once, to write and to key its outline by
             hashed = outlines.Hashed(data, chunks=True)  # beside the writing
+        store.write_files(ws.root, out)
+        if hashed is not None:  # the file as written, seen before anyone else may change it
+            ledger.written_stat = os.stat(errors)
     ledger.remember_outline(hashed)
 
 
 @contextlib.contextmanager
 def writing(ws: Workspace) -> Iterator[dict[Path, str | bytes]]:
-    """The lock-and-write half of `changing`, for a command whose core hands back whole new
+    """Lock and write, as `changing` does, for a command whose core hands back whole new
     texts instead of editing a `Ledger` (`init`'s new files, `adopt`, `renumber`): what the
     body puts in the dict is written as one change, and nothing if the body fails."""
     with store.locked(ws.root):
