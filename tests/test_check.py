@@ -700,6 +700,11 @@ def _age(root: Path) -> None:
         os.utime(path, ns=(past, past))
 
 
+def _checked_blocks(root: Path) -> Path:
+    """Where `ledger check` keeps what each block found: rewritten whenever it reads a block."""
+    return root / ".git" / "ledger-cache" / "check.pickle"
+
+
 def _kept_for(root: Path) -> list[bytes]:
     """The digests of ERRORS.md that the working tree's kept answers are for."""
     answers = read_stamped(root / ".git" / "ledger-cache" / "verdict.pickle", None) or []
@@ -710,10 +715,7 @@ def _kept_for(root: Path) -> list[bytes]:
 def test_a_sighting_keeps_the_answer_for_what_it_wrote_and_the_hook_finds_it(
     checked_repo: Path, run_ledger: LedgerRunner
 ) -> None:
-    errors, memory = (
-        checked_repo / "ERRORS.md",
-        checked_repo / ".git" / "ledger-cache" / "check.pickle",
-    )
+    errors, memory = checked_repo / "ERRORS.md", _checked_blocks(checked_repo)
     git(checked_repo, "add", "-A")
     git(checked_repo, "commit", "-q", "-m", "The ledger")
     _age(checked_repo)
@@ -776,10 +778,7 @@ def test_going_back_to_a_ledger_checked_before_finds_its_answer(
     checked_repo: Path, run_ledger: LedgerRunner
 ) -> None:
     """The last few answers are kept: a branch switched back to is not checked again."""
-    errors, memory = (
-        checked_repo / "ERRORS.md",
-        checked_repo / ".git" / "ledger-cache" / "check.pickle",
-    )
+    errors, memory = checked_repo / "ERRORS.md", _checked_blocks(checked_repo)
     main = errors.read_bytes()
     _age(checked_repo)
     assert run_ledger("check", cwd=checked_repo).code == 0
@@ -800,7 +799,7 @@ def test_a_sighting_after_a_commit_keeps_the_answer_of_that_commits_hook(
     the commit of that sighting finds the answer kept from the first one (no `ledger check` in
     between: the index held the working tree's files then)."""
     errors = checked_repo / "ERRORS.md"
-    memory = checked_repo / ".git" / "ledger-cache" / "check.pickle"
+    memory = _checked_blocks(checked_repo)
     git(checked_repo, "add", "-A")
     _age(checked_repo)
     (checked_repo / ".git" / "ledger-cache" / "verdict.pickle").unlink(missing_ok=True)

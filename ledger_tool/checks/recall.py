@@ -173,11 +173,16 @@ def recall(ws: Workspace, blobs: dict[str, str] | None = None) -> list[Problem] 
 
 
 def _recall(
-    ws: Workspace, blobs: dict[str, str] | None, digests: dict[Path, bytes]
+    ws: Workspace,
+    blobs: dict[str, str] | None,
+    digests: dict[Path, bytes],
+    answers: list[tuple[int, Answer]] | None = None,
 ) -> tuple[Snapshot, list[Problem]] | None:
-    """`recall` (`digests`: of some files, `digest_of` their bytes as the caller read them),
-    and the files as the answer found them now."""
-    answers = _answers(ws, blobs is not None)
+    """`recall` (`digests`: of some files, `digest_of` their bytes as the caller read them;
+    `answers`: those kept, when the caller read them), and the files as the answer found them
+    now."""
+    if answers is None:
+        answers = _answers(ws, blobs is not None)
     for k, (taken, answer) in enumerate(answers):
         _, indexed, files, problems = answer
         if indexed != _indexed(blobs):
@@ -210,13 +215,13 @@ def recall_from_worktree(
     index's blobs too."""
     names = {str(ws.root / path) for path in blobs}
     stats = {name: _stat(Path(name)) for name in names}
+    answers = _answers(ws, False)
     if not any(
-        {n: s for n, s, _ in files if n in names} == stats
-        for _, (_, _, files, _) in _answers(ws, False)
+        {n: s for n, s, _ in files if n in names} == stats for _, (_, _, files, _) in answers
     ):
         return None
     digests = held(digest_of)
-    found = _recall(ws, None, digests) if digests is not None else None
+    found = _recall(ws, None, digests, answers) if digests is not None else None
     if found is None:
         return None
     files, problems = found

@@ -196,7 +196,7 @@ class Ledger:
             carried.unclosed is None,
         ):  # fmt: skip
             return None
-        k = bisect_left([h.start for h in old.headings], ref.start)
+        k = bisect_left(old.headings, ref.start, key=lambda h: h.start)
         if [h[:2] for h in old.headings[k : k + 2]] != [h[:2] for h in carried.headings[k : k + 2]]:
             return None
         if k >= len(carried.headings) or carried.headings[k].start != ref.start:
@@ -340,30 +340,34 @@ def changing(ws: Workspace) -> Iterator[Ledger]:
     nothing.  (Refusing while git is in the middle of a rebase or merge is the caller's: this
     layer does not ask git.)"""
     errors = ws.path("errors")
-    with store.locked(ws.root):
+    written: dict[Path, os.stat_result] = {}
+    with writing(ws, written) as out:
         ledger = Ledger(ws)
         ledger.check_key_fields()
         yield ledger
-        out: dict[Path, str | bytes] = dict(ledger.changes())
+        out.update(ledger.changes())
         hashed = None
         if isinstance(new := out.get(errors), str):
             out[errors] = data = new.encode("utf-8")  # once, to write and to key its outline by
             hashed = outlines.Hashed(data, chunks=True)  # beside the writing
-        store.write_files(ws.root, out)
-        if hashed is not None:  # the file as written, seen before anyone else may change it
-            ledger.written_stat = os.stat(errors)
+    ledger.written_stat = written.get(errors)
     ledger.remember_outline(hashed)
 
 
 @contextlib.contextmanager
-def writing(ws: Workspace) -> Iterator[dict[Path, str | bytes]]:
-    """Lock and write, as `changing` does, for a command whose core hands back whole new
+def writing(
+    ws: Workspace, written: dict[Path, os.stat_result] | None = None
+) -> Iterator[dict[Path, str | bytes]]:
+    """The lock-and-write half of `changing`, for a command whose core hands back whole new
     texts instead of editing a `Ledger` (`init`'s new files, `adopt`, `renumber`): what the
-    body puts in the dict is written as one change, and nothing if the body fails."""
+    body puts in the dict is written as one change, and nothing if the body fails.  `written`
+    receives each file's stat as written (`store.write_files`)."""
     with store.locked(ws.root):
         out: dict[Path, str | bytes] = {}
         yield out
-        store.write_files(ws.root, out)
+        stats = store.write_files(ws.root, out)
+        if written is not None:
+            written.update(stats)
 
 
 def shape(

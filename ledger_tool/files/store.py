@@ -128,16 +128,17 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def write_files(root: Path, contents: Mapping[Path, str | bytes]) -> None:
+def write_files(root: Path, contents: Mapping[Path, str | bytes]) -> dict[Path, os.stat_result]:
     """Replace every file in `contents` with its new text (or its UTF-8 bytes): all of them, or
-    (after a crash) none.
+    (after a crash) none; the stat of each file as written (seen under the lock, before another
+    command may change it).
 
     Must be called while holding `locked(root)`.  Whatever fails before the commit point (a
     read-only or full file system, a folder in a file's place) leaves no file changed and no
     temporary file behind.
     """
     if not contents:
-        return
+        return {}
     folder = work_dir(root)
     pairs: list[tuple[str, str]] = []
     staged = _manifest(root).with_suffix(".tmp")
@@ -155,11 +156,14 @@ def write_files(root: Path, contents: Mapping[Path, str | bytes]) -> None:
         raise
     os.replace(staged, _manifest(root))  # the commit point
     _fsync_dir(folder)
-    for temp_name, target_name in pairs:
+    written = {}
+    for (temp_name, target_name), target in zip(pairs, contents, strict=True):
         os.replace(temp_name, target_name)
+        written[target] = os.stat(target_name)
     for parent in {Path(target_name).parent for _, target_name in pairs}:
         _fsync_dir(parent)
     _manifest(root).unlink()
+    return written
 
 
 def _stage(folder: Path, index: int, target: Path, text: str | bytes) -> tuple[str, str]:
