@@ -453,3 +453,29 @@ def test_lines_of_one_shape_are_judged_alike(
     assert rules.classify(one, "", "training", None, extra) is rules.classify(
         two, "", "training", None, extra
     )
+
+
+# the words, and near-misses: another first letter that is also marked
+_WORDS = [b"Traceback", b"EXCEPTION", b"Exit", b"xit", b"CANCELLED", b"FATAL", b"Fatal", b"WARN"]
+_PIECES = st.sampled_from(
+    [*_WORDS, *(b"S" + w[1:] for w in _WORDS), *(b"x" + w[1:] for w in _WORDS), b"E1210 04:12:35",
+     b"S1210 04:12:35", b"E12", b"TEWKS", b"rror", b"denied", b"not found", b"\x00", b"\x01", b"\n"]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=6)), max_size=40))
+@settings(max_examples=1000, deadline=None)
+def test_the_candidate_words_are_found_wherever_they_are(parts: list[bytes]) -> None:
+    """The chunk's search (over its first letters made one byte) finds each candidate word where
+    a plain search of every word finds it, NUL bytes and near-misses around them included."""
+    from ledger_tool.ingest.findings import LOWER_WORDS, UPPER_WORDS
+    from ledger_tool.ingest.scan import _Hits
+
+    buf = b"".join(parts)
+    hits, found, at = _Hits(buf), [], 0
+    while (hit := hits.next(at)) >= 0:
+        found.append(hit)
+        at = hit + 1
+    every = {m.start() for at in range(len(buf)) if (m := UPPER_WORDS.match(buf, at))}
+    every |= {at for word in LOWER_WORDS for at in range(len(buf)) if buf.startswith(word, at)}
+    assert found == sorted(every)

@@ -11,15 +11,30 @@ from ledger_tool.ingest.tracebacks import Exc
 
 # Candidate lines: the words a failure is told with.  Uppercase-first alternatives in one pattern,
 # the lowercase ones as plain finds (a lowercase first letter would make the pattern try everywhere).
-UPPER_WORDS = re.compile(
-    rb"Traceback|ERROR|Exception|EXCEPTION|WARN|Warning|Killed|Segmentation|Aborted|FATAL|Fatal|"
-    rb"CRITICAL|CANCELLED|Watchdog|Timeout|Assertion|Permission|E[01]\d[0-3]\d [0-2]\d:|xit"
-)  # `xit` (exit, Exit, exitcode) is the one lowercase start: `x` is rare in logs
+_UPPER = (
+    "Traceback", "ERROR", "Exception", "EXCEPTION", "WARN", "Warning", "Killed", "Segmentation",
+    "Aborted", "FATAL", "Fatal", "CRITICAL", "CANCELLED", "Watchdog", "Timeout", "Assertion",
+    "Permission", "xit",
+)  # fmt: skip
+# `xit` (exit, Exit, exitcode) is the one lowercase start: `x` is rare in logs
+_GLOG_ERROR = rb"[01]\d[0-3]\d [0-2]\d:"  # after glog's `E`: `E1210 04:12:35`
+UPPER_WORDS = re.compile(b"|".join([*(re.escape(w.encode()) for w in _UPPER), b"E" + _GLOG_ERROR]))
 LOWER_WORDS = (
     b"rror",
     b"not found",
     b"denied",
 )  # error, Error, a C++ `what():`; `command not found`
+
+# The engine skips to a pattern's first byte fast only when that is one literal byte: given a set
+# of bytes (the words' first letters) it tests each byte in turn, at a quarter of the speed.  So a
+# chunk is searched as `MARKS` translates it, every first letter one byte (`\0`, and a NUL of the
+# log `\1`), with `MARKED_WORDS`, the words translated alike: a superset of UPPER_WORDS' matches
+# at the same offsets, each then checked on the chunk itself.
+_FIRSTS = bytes(sorted({w.encode()[0] for w in _UPPER} | {ord("E")}))
+MARKS = bytes.maketrans(b"\0" + _FIRSTS, b"\1" + b"\0" * len(_FIRSTS))
+MARKED_WORDS = re.compile(
+    b"|".join([*(re.escape(w.encode().translate(MARKS)) for w in _UPPER), b"\0" + _GLOG_ERROR])
+)
 
 
 def has_hit(line: bytes) -> bool:

@@ -1,9 +1,9 @@
 """Find what went wrong in a log, one chunk of complete lines at a time, in bounded memory.
 
 Most of a training log is progress: INFO lines, loss values, tqdm bars.  So the scanner never visits
-every line: one regular expression whose alternatives all begin with an uppercase letter (so that
-the engine skips ahead on a character set) and a few plain `bytes.find` for the lowercase words
-find the candidate lines; only those are decoded and read.  A traceback switches to reading line by
+every line: one regular expression over the chunk with every first letter of its words made one
+byte (so that the engine skips ahead as fast as `bytes.find`) and a few plain `bytes.find` for the
+lowercase words find the candidate lines; only those are decoded and read.  A traceback switches to reading line by
 line until it ends, each process's lines apart (`[rank0]:` and `[rank1]:` tracebacks interleave),
 then back.  What it finds (`Finding`) goes to the caller as it is found; nothing of the log is kept
 but the lines of a traceback still open, a few hundred at most.
@@ -16,7 +16,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ledger_tool.ingest.collect import Collector, starts
-from ledger_tool.ingest.findings import LOWER_WORDS, UPPER_WORDS, Finding, has_hit, status_in
+from ledger_tool.ingest.findings import (
+    LOWER_WORDS,
+    MARKED_WORDS,
+    MARKS,
+    UPPER_WORDS,
+    Finding,
+    has_hit,
+    status_in,
+)
 from ledger_tool.ingest.lines import MAX_LINE, clean, record, split_prefix
 from ledger_tool.ingest.tracebacks import HEADER
 
@@ -248,6 +256,7 @@ class _Hits:
 
     def __init__(self, buf: bytes) -> None:
         self.buf = buf
+        self.marked = buf.translate(MARKS)  # where UPPER_WORDS may match (see `findings`)
         self.upper = -2  # UPPER_WORDS' next match
         self.lower = [-2] * len(LOWER_WORDS)  # each lowercase word's next
         self.lower_first = -2  # the first of those: most hits are the pattern's, so the
@@ -256,12 +265,20 @@ class _Hits:
     def next(self, at: int) -> int:
         """The offset of the first candidate word at or after `at` (-1: none)."""
         if 0 <= self.upper < at or self.upper == -2:
-            match = UPPER_WORDS.search(self.buf, at)
-            self.upper = match.start() if match is not None else -1
+            self.upper = self._upper(at)
         if 0 <= self.lower_first < at or self.lower_first == -2:
             self.lower_first = self._lower(at)
         upper, lower = self.upper, self.lower_first
         return lower if upper < 0 or 0 <= lower < upper else upper
+
+    def _upper(self, at: int) -> int:
+        buf, marked, search, match = self.buf, self.marked, MARKED_WORDS.search, UPPER_WORDS.match
+        while (found := search(marked, at)) is not None:
+            at = found.start()
+            if match(buf, at) is not None:
+                return at
+            at += 1
+        return -1
 
     def _lower(self, at: int) -> int:
         first = -1
