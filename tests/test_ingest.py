@@ -479,3 +479,40 @@ def test_the_candidate_words_are_found_wherever_they_are(parts: list[bytes]) -> 
     every = {m.start() for at in range(len(buf)) if (m := UPPER_WORDS.match(buf, at))}
     every |= {at for word in LOWER_WORDS for at in range(len(buf)) if buf.startswith(word, at)}
     assert found == sorted(every)
+
+
+def test_tracebacks_of_one_shape_are_judged_alike() -> None:
+    """Every corpus log read twice into one analyst, the second time with other digits and hex
+    runs: each traceback of the second reading, judged from what the first left, is judged as if
+    alone."""
+    import gzip as gz
+
+    from ledger_tool.ingest.scan import Scanner
+
+    table = bytes.maketrans(b"0123456789abcdef", b"3456789012fedcba")
+    logs = sorted(LOGS.glob("*.log")) + sorted(LOGS.glob("*.log.gz"))
+    compared = 0
+    for path in logs:
+        data = path.read_bytes()
+        data = gz.decompress(data) if path.suffix == ".gz" else data
+        # other digits everywhere, other letters in hex runs after `0x` and `/`
+        other = re.sub(
+            rb"(?<=0x)[0-9a-f]+|(?<=/)[0-9a-f]{6,}(?![0-9A-Za-z])",
+            lambda m: m.group().translate(table),
+            data.translate(bytes.maketrans(b"0123456789", b"3456789012")),
+        )
+        analyst = Analyst()
+        for text in (data, other):
+            findings: list = []
+            scanner = Scanner(findings.append)
+            scanner.feed(text)
+            scanner.close()
+            for finding in findings:
+                judged = analyst.judge(finding)
+                if finding.kind != "line":
+                    alone = Analyst()._judge(finding)
+                    assert (judged.phase, judged.rule, judged.category, judged.fingerprint) == (
+                        alone
+                    ), (path.name, finding.text)
+                    compared += 1
+    assert compared > 50

@@ -23,6 +23,7 @@ from ledger_tool.ingest.fingerprint import fingerprint, mask
 from ledger_tool.ingest.rules import Category, Rule
 from ledger_tool.ingest.scan import Scanner
 from ledger_tool.ingest.stream import Log
+from ledger_tool.ingest.tracebacks import Exc
 
 MAX_GROUPS = 10_000  # distinct failures kept; more are counted as `dropped`
 _RECENT = 400  # the last findings kept for deciding (with a traceback's lines each)
@@ -62,7 +63,7 @@ _PHASE_WORDS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Judged:
     """A finding with its phase, category and fingerprint."""
 
@@ -174,6 +175,7 @@ class Analyst:
         self._shapes_exact = not any(c.isdigit() for w in words for c in w)
         self._hex_blind = not any(map(_meets_hex_run, words))
         self._masked: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
+        self._tracebacks: dict[tuple[object, ...], tuple[str, Rule | None, Category, str]] = {}
         self._phases: dict[tuple[str, bool, bool], str] = {}
         self.dropped = 0
         self.recent: deque[Judged] = deque(maxlen=_RECENT)
@@ -220,7 +222,27 @@ class Analyst:
 
     def judge(self, finding: Finding) -> Judged:
         if finding.kind != "line":
-            return Judged(finding, *self._judge(finding))
+            if not self._shapes_exact:
+                return Judged(finding, *self._judge(finding))
+            # a traceback's judgement reads its links' types, texts and frames' functions, and
+            # what a line's does: tracebacks of one shape (those of every rank, every retry) share it
+            shape = (
+                finding.kind,
+                tuple(self._link_shape(exc) for exc in finding.chain),
+                self._shape(finding.text),
+                finding.level,
+                finding.phase,
+                finding.status,
+                finding.trained,
+                finding.serving,
+            )
+            known = self._tracebacks.get(shape)
+            if known is None:
+                known = self._judge(finding)
+                if len(self._tracebacks) >= MAX_GROUPS:
+                    self._tracebacks.clear()
+                self._tracebacks[shape] = known
+            return Judged(finding, *known)
         # The many lines of an error-dense log.  Nothing a judgement reads depends on which
         # digits a line has, nor on the hex runs `mask` hides whole: lines that differ only in
         # those share one (when no rule's words hold a digit, as a repository's `code 42`
@@ -240,6 +262,14 @@ class Analyst:
                 self._lines.clear()
             self._lines[key] = known
         return Judged(finding, *known)
+
+    def _link_shape(self, exc: Exc) -> tuple[object, ...]:
+        return (
+            exc.type,
+            tuple(map(self._shape, exc.texts())),
+            tuple(f.function for f in exc.frames),
+            tuple(f.function for m in exc.leaves() for f in m.frames),
+        )
 
     def _shape(self, text: str) -> bytes:
         """`text` with its digits alike and, where that is exact, its hidden hex runs dropped (a

@@ -62,7 +62,7 @@ def status_in(text: str) -> int | None:
     return int(next(g for g in match.groups() if g is not None))
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One thing the log says went wrong: a traceback, a faulthandler dump, or a line."""
 

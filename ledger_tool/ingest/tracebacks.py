@@ -30,7 +30,7 @@ _FAULT_THREAD = re.compile(
 Line = tuple[int, str]  # (1-based line number in the log, text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     file: str
     line: int
@@ -41,7 +41,7 @@ class Frame:
         return {"file": self.file, "line": self.line, "function": self.function, "code": self.code}
 
 
-@dataclass
+@dataclass(slots=True)
 class Exc:
     """One exception of a chain or a group: what Python printed for it."""
 
