@@ -13,7 +13,9 @@ MB/s is the log's size on disk over the median wall time of `--runs` runs (1 MB 
 `net MB/s` takes off the start-up (the median time to ingest a log holding only a traceback: a
 failure to record costs imports and a ledger read) for context, but the budgets hold the
 whole-process figure.  Peak RSS is that of the `ledger` process (read by a small wrapper process
-with `os.wait4`, never by this script), the largest of the runs.
+with `os.wait4`, never by this script), the largest of the runs; a log of 32 MB or more is read in
+parts by forked processes on a machine with a second CPU (docs/ingest.md), and then it is the
+largest of those processes, and `cpu s` (user + system time) counts them all.
 
 The logs are written deterministically (`random.Random(--seed)`) into a temporary folder, in blocks,
 so that a 5 GB log needs little memory; writing them is not timed, and each is deleted once measured:
@@ -820,7 +822,7 @@ class Bench:
 
 _DRIVER = """
 import json, sys, time
-from ledger_tool.ingest.analysis import analyse
+from ledger_tool.ingest.split import analyse
 from ledger_tool.ingest.stream import open_log
 path, budget = sys.argv[1], float(sys.argv[2])
 best, total, n = float("inf"), 0.0, 0

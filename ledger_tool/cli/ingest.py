@@ -92,8 +92,9 @@ def ingest(
 
 def read_log(ws: Workspace, path: str, job_id: str | None, exit_code: int | None) -> Reading:
     """Read one log to its end (a progress bar on a terminal for a big one)."""
-    from ledger_tool.ingest.analysis import Reading, analyse
+    from ledger_tool.ingest.analysis import Reading
     from ledger_tool.ingest.rules import configured
+    from ledger_tool.ingest.split import analyse
     from ledger_tool.ingest.stream import open_log
 
     extra = configured(list(ws.config.ingest_rules) or None, ws.config.source)

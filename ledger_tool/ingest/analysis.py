@@ -162,6 +162,20 @@ class Reading:
         return f"sha256:{sha256(named).hexdigest()[:16]}"
 
 
+@dataclass
+class Part:
+    """What an analyst took in from a part of a log (`Analyst.part`)."""
+
+    groups: dict[str, Group]
+    dropped: int
+    recent: list[Judged]
+    final: Judged | None
+    status: int | None
+    status_line: int
+    first_time: datetime | None
+    last_time: datetime | None
+
+
 class Analyst:
     """Takes findings as the scanner finds them (`add`), then gives the `Outcome`."""
 
@@ -219,6 +233,43 @@ class Analyst:
         if finding.time is not None:
             group.first = group.first or finding.time
             group.last = finding.time
+
+    def part(self) -> Part:
+        """What it took in, without its memos: for `merge` into the analyst of what came before."""
+        return Part(
+            self.groups,
+            self.dropped,
+            list(self.recent),
+            self.final,
+            self.status,
+            self.status_line,
+            self.first_time,
+            self.last_time,
+        )
+
+    def merge(self, after: Part) -> None:
+        """Take in `after` as though its findings had been added here one by one (exact when
+        `after` dropped none: it cannot say which of this analyst's groups those would join)."""
+        for key, theirs in after.groups.items():
+            group = self.groups.get(key)
+            if group is None:
+                if len(self.groups) >= MAX_GROUPS:
+                    self.dropped += theirs.count
+                else:
+                    self.groups[key] = theirs
+                continue
+            group.count += theirs.count
+            group.first = group.first or theirs.first
+            group.last = theirs.last or group.last
+        self.recent.extend(after.recent)
+        if after.final is not None and (
+            self.final is None or after.final.finding.line >= self.final.finding.line
+        ):
+            self.final = after.final
+        if after.status is not None and after.status_line >= self.status_line:
+            self.status, self.status_line = after.status, after.status_line
+        self.first_time = self.first_time or after.first_time
+        self.last_time = after.last_time or self.last_time
 
     def judge(self, finding: Finding) -> Judged:
         if finding.kind != "line":
@@ -443,7 +494,8 @@ def analyse(
     exit_code: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Read `log` to its end and say what it tells."""
+    """Read `log` to its end, in order, and say what it tells (`split.analyse` reads a big
+    file in parts at once)."""
     analyst = Analyst(extra)
     scanner = Scanner(analyst.add)
     for chunk in log.chunks(progress):

@@ -38,6 +38,9 @@ class Collector:
         self.quoted = False
         self.idle = 0  # lines of other processes since its last one
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Collector) and vars(self) == vars(other)
+
     def _keep(self, line: Line) -> None:
         if len(self.lines) < MAX_TRACEBACK_LINES:
             self.lines.append(line)

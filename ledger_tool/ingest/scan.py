@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from ledger_tool.ingest.collect import Collector, starts
@@ -43,6 +44,19 @@ _LONGEST = max(map(len, _SERVING))
 
 _HEADER = HEADER.encode()
 _BACK_LINES = 2000  # lines looked back for the time and phase a finding happened at
+
+
+@dataclass
+class Snapshot:
+    """All a scanner knows between two chunks: with the bytes after, all it needs to go on."""
+
+    lines: int
+    year: int | None
+    known: tuple[datetime | None, str]  # the time and phase the next chunk starts from
+    ends_line: bool
+    trained: bool
+    serving: bool
+    open: dict[str, Collector]  # tracebacks still open, by process
 
 
 class Scanner:
@@ -102,6 +116,30 @@ class Scanner:
         self._carry(buf)
         self._trained = -1 if self._trained is not None else None  # seen: from the start on
         self._serving = -1 if self._serving is not None else None
+
+    def snapshot(self) -> Snapshot:
+        """What it knows now (between chunks; it goes on sharing the open tracebacks)."""
+        return Snapshot(
+            self.lines,
+            self.year,
+            self._known[1:],
+            self._ends_line,
+            self._trained is not None,
+            self._serving is not None,
+            dict(self._open),
+        )
+
+    @classmethod
+    def resume(cls, snapshot: Snapshot, found: Callable[[Finding], None]) -> Scanner:
+        """A scanner that goes on from `snapshot` as the one that took it would."""
+        scanner = cls(found)
+        scanner.lines, scanner.year = snapshot.lines, snapshot.year
+        scanner._known = (-1, *snapshot.known)
+        scanner._ends_line = snapshot.ends_line
+        scanner._trained = -1 if snapshot.trained else None
+        scanner._serving = -1 if snapshot.serving else None
+        scanner._open = dict(snapshot.open)
+        return scanner
 
     @property
     def line_count(self) -> int:
@@ -235,6 +273,17 @@ class Scanner:
                 break
             end = begin
         self._known = (-1, self._known[1], self._known[2])
+
+
+def marks(buf: bytes, trained: bool, serving: bool) -> tuple[bool, bool]:
+    """Whether training had started and whether a server had, after `buf` read as one chunk,
+    given what was known before it (as `Scanner._marks` sees them)."""
+    if not trained:
+        at = _first(buf, _TRAINING, len(buf))
+        if not serving:
+            serving = _first(buf, _SERVING, len(buf) if at is None else at + _LONGEST) is not None
+        trained = at is not None
+    return trained, serving
 
 
 def _first(buf: bytes, words: tuple[bytes, ...], end: int) -> int | None:

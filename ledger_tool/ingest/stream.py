@@ -34,7 +34,12 @@ class Log:
     size: int | None  # bytes on disk (compressed, for a gzip file); None for a pipe
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)
     read: int = 0  # bytes of the file consumed so far (what a progress bar shows)
-    _raw: BinaryIO | None = None
+    _raw: BinaryIO | None = None  # the file under a gzip reader
+    chunk: int = CHUNK  # bytes read at a time (then the rest of the last line)
+
+    @property
+    def compressed(self) -> bool:
+        return self._raw is not None
 
     def chunks(self, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
         """The log's bytes in chunks that end at a line end (but for a line longer than
@@ -43,9 +48,7 @@ class Log:
         try:
             while True:
                 try:
-                    data = self.handle.read(CHUNK)
-                    if data and not data.endswith(b"\n"):
-                        data += self.handle.readline(MAX_TAIL)  # the rest of its last line
+                    data = read_chunk(self.handle, self.chunk)
                 except (OSError, EOFError, zlib.error) as exc:
                     raise LedgerError(
                         f"{self.name}: cannot be read to its end ({exc}); it may be cut short or "
@@ -63,6 +66,11 @@ class Log:
             if hashing is not None:
                 hashing.join()  # `digest` is whole once the chunks are read (or given up)
 
+    def restart(self) -> None:
+        """Read it again from its start (a file only), its digest anew."""
+        self.handle.seek(0)
+        self.digest, self.read = hashlib.sha256(), 0
+
     def _advance(self, progress: Callable[[int], None] | None) -> None:
         raw = self._raw or self.handle
         try:
@@ -77,6 +85,15 @@ class Log:
         self.handle.close()
         if self._raw is not None:
             self._raw.close()
+
+
+def read_chunk(handle: BinaryIO, size: int = CHUNK) -> bytes:
+    """The next `size` bytes of `handle` and the rest of their last line, up to `MAX_TAIL` more
+    (b"": its end)."""
+    data = handle.read(size)
+    if data and not data.endswith(b"\n"):
+        data += handle.readline(MAX_TAIL)
+    return data
 
 
 def open_log(path: str, stdin: BinaryIO | None = None) -> Log:
