@@ -272,33 +272,14 @@ class Analyst:
         self.last_time = after.last_time or self.last_time
 
     def judge(self, finding: Finding) -> Judged:
-        if finding.kind != "line":
-            if not self._shapes_exact:
-                return Judged(finding, *self._judge(finding))
-            # a traceback's judgement reads its links' types, texts and frames' functions, and
-            # what a line's does: tracebacks of one shape (those of every rank, every retry) share it
-            shape = (
-                finding.kind,
-                tuple(self._link_shape(exc) for exc in finding.chain),
-                self._shape(finding.text),
-                finding.level,
-                finding.phase,
-                finding.status,
-                finding.trained,
-                finding.serving,
-            )
-            known = self._tracebacks.get(shape)
-            if known is None:
-                known = self._judge(finding)
-                if len(self._tracebacks) >= MAX_GROUPS:
-                    self._tracebacks.clear()
-                self._tracebacks[shape] = known
-            return Judged(finding, *known)
+        judge = self._judge_line if finding.kind == "line" else self._judge
+        if not self._shapes_exact:
+            return Judged(finding, *judge(finding))
         # The many lines of an error-dense log.  Nothing a judgement reads depends on which
         # digits a line has, nor on the hex runs `mask` hides whole: lines that differ only in
         # those share one (when no rule's words hold a digit, as a repository's `code 42`
         # would, or could match across such a run).
-        key = (
+        key: tuple[object, ...] = (
             self._shape(finding.text),
             finding.level,
             finding.phase,
@@ -306,12 +287,18 @@ class Analyst:
             finding.trained,
             finding.serving,
         )
-        known = self._lines.get(key) if self._shapes_exact else None
+        memo = self._lines
+        if finding.kind != "line":
+            # a traceback's judgement reads its links' types, texts and frames' functions, and
+            # what a line's does: tracebacks of one shape (those of every rank, every retry) share it
+            key = (*key, finding.kind, tuple(map(self._link_shape, finding.chain)))
+            memo = self._tracebacks
+        known = memo.get(key)
         if known is None:
-            known = self._judge_line(finding)
-            if len(self._lines) >= MAX_GROUPS:
-                self._lines.clear()
-            self._lines[key] = known
+            known = judge(finding)
+            if len(memo) >= MAX_GROUPS:
+                memo.clear()
+            memo[key] = known
         return Judged(finding, *known)
 
     def _link_shape(self, exc: Exc) -> tuple[object, ...]:
