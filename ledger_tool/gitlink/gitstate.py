@@ -1,8 +1,9 @@
 """Is git in the middle of something?  Asked with plain `git` subprocesses, without gitpython:
 every writing command asks it, including those (`note`, `seen`) that need git for nothing else.
 
-git itself says where its state files are (`rev-parse --git-path`): a linked worktree keeps them
-in its own git directory.
+The state files are in the worktree's own git directory (a linked worktree's, not the common one),
+read from `.git` as `gitdirs` finds it; when a variable such as GIT_DIR moves the folders, git
+itself says where they are (`rev-parse --git-path`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ _OPERATIONS = (
     ("REVERT_HEAD", "revert"),
     ("sequencer/todo", "sequencer"),
 )
+
+
+# the variables that move git's folders away from where `.git` says they are
+_PATH_VARIABLES = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")
 
 
 def run_git(root: Path, *args: str, given: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -56,6 +61,10 @@ def refusal(root: Path, stderr: str) -> str:
 
 
 def _state_files(root: Path) -> dict[str, Path]:
+    folder = gitdirs.git_dir(root)
+    if folder is not None and not any(os.environ.get(name) for name in _PATH_VARIABLES):
+        # where `--git-path` puts them (each is the worktree's own), without starting git
+        return {name: folder / name for name, _ in _OPERATIONS}
     args = [arg for name, _ in _OPERATIONS for arg in ("--git-path", name)]
     found = git(root, "rev-parse", *args).splitlines()
     return {name: root / path for (name, _), path in zip(_OPERATIONS, found, strict=True)}
