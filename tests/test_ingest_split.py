@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,10 @@ def test_only_a_big_regular_file_is_read_in_parts(tmp_path: Path) -> None:
     assert split.plan(log) is None  # below 2 x MIN_PART
     assert split.plan(log, min_part=64) is not None or len(os.sched_getaffinity(0)) < 2
     log.close()
+    empty = tmp_path / "empty.log"
+    empty.touch()
+    with empty.open("rb") as handle:
+        assert split.cuts(handle.fileno(), 0, 512, 4) == [0, 0]  # one part, of nothing
     read, write = os.pipe()
     os.write(write, small.read_bytes())
     os.close(write)
@@ -209,3 +214,89 @@ print(len(starts), taken, outcome.lines, len(outcome.groups), log.digest.hexdige
     assert done.stdout.split() == [
         "5", "[]", str(expected.lines), str(len(expected.groups)), digest
     ]  # fmt: skip
+
+
+def test_parts_are_read_when_file_descriptors_run_past_1024(tmp_path: Path) -> None:
+    """A process holding many files (a trainer's data loaders) still gets its parts' answers."""
+    path = tmp_path / "job.log"
+    path.write_bytes(b"".join(p.read_bytes() for p in sorted(LOGS.glob("*.log"))))
+    code = f"""
+import os, resource
+from ledger_tool.ingest import split
+from ledger_tool.ingest.stream import open_log
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if hard != resource.RLIM_INFINITY and hard < 1300:
+    raise SystemExit("skip: the hard limit on open files is " + str(hard))
+resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1300), hard))
+held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+log = open_log({str(path)!r})
+log.chunk = 4096
+starts = split.cuts(log.handle.fileno(), log.size, log.chunk, 4)
+taken = []
+outcome = split.in_parts(log, starts, taken=taken)
+print(taken, outcome.lines, len(outcome.groups), log.digest.hexdigest())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    if done.returncode == 1 and done.stderr.startswith("skip:"):
+        pytest.skip(done.stderr)
+    assert done.returncode == 0, done.stderr
+    expected, digest = _in_order(path, 4096)
+    assert done.stdout.split() == [
+        "[1,", "2,", "3]", str(expected.lines), str(len(expected.groups)), digest
+    ]  # fmt: skip
+
+
+def test_a_log_that_grows_moves_the_progress_bar_to_its_end_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in parts, found changed, read again in order: the bar ends at the file's size."""
+    monkeypatch.setattr(split, "MIN_PART", 4096)
+    path = tmp_path / "job.log"
+    path.write_bytes((LOGS / "train_oom.log").read_bytes() * 20)
+    log = open_log(str(path))
+    log.chunk = 512
+    with path.open("ab") as out:  # the job writes on after the log was opened
+        out.write(b"[2025-12-10 04:20:00] [main] [ERROR] one more\n")
+    moved: list[int] = []
+    outcome = split.analyse(log, progress=moved.append)
+    log.close()
+    assert (outcome, log.digest.hexdigest()) == _in_order(path, 512)
+    assert sum(moved) == path.stat().st_size
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="parts are read at once on 2+ CPUs")
+def test_parts_processes_stop_when_the_reader_is_killed(tmp_path: Path) -> None:
+    """`kill -9` of an ingest leaves no process reading on for nobody."""
+    path = tmp_path / "dense.log"
+    line = b"[2025-12-10 04:20:00] [main] [ERROR] step %d: NCCL error: unhandled system error\n"
+    with path.open("wb") as out:
+        for block in range(200):
+            out.write(b"".join(line % (block * 1000 + i) for i in range(1000)))
+    code = f"""
+from ledger_tool.ingest import split
+from ledger_tool.ingest.stream import open_log
+log = open_log({str(path)!r})
+log.chunk = 1 << 16
+split.in_parts(log, split.cuts(log.handle.fileno(), log.size, log.chunk, 3))
+"""
+    reader = subprocess.Popen([sys.executable, "-c", code])
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and reader.poll() is None and time.monotonic() < deadline:
+        listed = Path(f"/proc/{reader.pid}/task/{reader.pid}/children").read_text().split()
+        children = [int(pid) for pid in listed]
+        time.sleep(0.01)
+    assert len(children) == 2, "the parts' processes did not start"
+    reader.kill()
+    reader.wait()
+    while time.monotonic() < deadline and any(_running(pid) for pid in children):
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in children)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")

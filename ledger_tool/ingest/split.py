@@ -25,7 +25,7 @@ import io
 import mmap
 import os
 import pickle
-import select
+import selectors
 import signal
 import stat
 import struct
@@ -48,9 +48,10 @@ WARM_UP = 1 << 20  # bytes above a part read to come to the state reading in ord
 Progress = Callable[[int], None]
 
 
-def plan(log: Log, min_part: int = MIN_PART) -> list[int] | None:
+def plan(log: Log, min_part: int | None = None) -> list[int] | None:
     """Where the parts of `log` start, and its end; None: read it in order (it is small, not a
     regular file, compressed, or this is not Linux with a second CPU and no thread running)."""
+    min_part = min_part or MIN_PART
     if log.size is None or log.compressed or log.size < 2 * min_part or log.read:
         return None
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
@@ -68,13 +69,11 @@ def plan(log: Log, min_part: int = MIN_PART) -> list[int] | None:
 def cuts(fd: int, size: int, chunk: int, count: int) -> list[int]:
     """Where `count` parts of about one size start, and `size`: each at the chunk end (by
     `read_chunk`'s rule, from 0) nearest to its share."""
-    ends = []
-    pos = 0
-    while pos < size:
-        pos = _chunk_end(fd, pos, size, chunk)
-        ends.append(pos)
+    ends = [0]
+    while ends[-1] < size:
+        ends.append(_chunk_end(fd, ends[-1], size, chunk))
     starts = {min(ends, key=lambda end: abs(end - size * i // count)) for i in range(1, count)}
-    return [0, *sorted(starts - {size}), size]
+    return [0, *sorted(starts - {0, size}), size]
 
 
 def _chunk_end(fd: int, pos: int, size: int, chunk: int) -> int:
@@ -103,13 +102,34 @@ def analyse(
 ) -> Outcome:
     """Read `log` to its end and say what it tells: in parts at once when `plan` says so, else
     (or when it changed while it was read) in order."""
+    bar = _Bar(progress) if progress is not None else None
     starts = plan(log)
     if starts is not None:
-        outcome = in_parts(log, starts, extra, exit_code, progress)
+        outcome = in_parts(log, starts, extra, exit_code, bar)
         if outcome is not None:
             return outcome
         log.restart()
-    return analysis.analyse(log, extra, exit_code, progress)
+        if bar is not None:
+            bar.again()
+    return analysis.analyse(log, extra, exit_code, bar)
+
+
+class _Bar:
+    """A progress bar's callback that, when the log is read again from its start, moves the bar
+    only for the bytes beyond what it had shown (so it never runs past its end)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.read = self.shown = 0
+
+    def __call__(self, size: int) -> None:
+        self.read += size
+        if self.read > self.shown:
+            self.progress(self.read - self.shown)
+            self.shown = self.read
+
+    def again(self) -> None:
+        self.read = 0
 
 
 def in_parts(
@@ -132,7 +152,7 @@ def in_parts(
     children: list[_Child] = []
     try:
         for part in range(1, count):
-            children.append(_fork(fd, log.chunk, starts, part, extra, warm_up, shared))
+            children.append(_fork(fd, log.chunk, starts, part, extra, warm_up, shared, children))
         analyst = Analyst(extra)
         scanner = Scanner(analyst.add)
         offset = 0
@@ -196,7 +216,9 @@ def _fork(
     extra: tuple[Rule, ...],
     warm_up: int,
     shared: mmap.mmap,
+    siblings: list[_Child],
 ) -> _Child:
+    parent = os.getpid()
     try:
         reading, writing = os.pipe()
     except OSError:  # out of file descriptors: the part is read here
@@ -210,9 +232,12 @@ def _fork(
     if pid == 0:  # the part's process: it answers through the pipe and never returns
         code = 1
         try:
-            os.close(reading)
+            for pipe in [reading] + [sibling.pipe for sibling in siblings if sibling.pipe >= 0]:
+                os.close(pipe)  # its siblings see their answers end when they end, not it
 
             def done(size: int) -> None:
+                if os.getppid() != parent:  # nobody waits for the answer any more
+                    raise SystemExit
                 struct.pack_into("q", shared, 8 * part, size)
 
             answer = _read_part(fd, chunk, starts[part], starts[part + 1], extra, warm_up, done)
@@ -259,14 +284,10 @@ def _read_part(
 
 def _above(fd: int, end: int, size: int) -> tuple[int, bool, bool]:
     """The lines of the file above `end`, and whether training and a server had started."""
-    lines, trained, serving, pos = 0, False, False, 0
-    while pos < end:
-        piece = os.pread(fd, min(size, end - pos), pos)
-        if not piece:
-            break
+    lines, trained, serving = 0, False, False
+    for piece in _chunks(fd, 0, end, size):  # chunks as reading in order has them (words whole)
         lines += piece.count(b"\n")
         trained, serving = marks(piece, trained, serving)
-        pos += len(piece)
     return lines, trained, serving
 
 
@@ -301,16 +322,17 @@ class _Window(io.RawIOBase):
 def _collect(children: list[_Child], shown: _Shown) -> list[tuple[bytes, Snapshot, Part] | None]:
     """Each part's answer (None: its process failed), the progress bar moving meanwhile."""
     answers = {child.pipe: bytearray() for child in children if child.pipe >= 0}
-    pending = set(answers)
-    while pending:
-        ready, _, _ = select.select(list(pending), [], [], 0.2)
-        for pipe in ready:
-            data = os.read(pipe, 1 << 20)
-            if data:
-                answers[pipe] += data
-            else:
-                pending.discard(pipe)
-        shown.update()
+    with selectors.DefaultSelector() as pending:  # epoll: any fd number, not select's < 1024
+        for pipe in answers:
+            pending.register(pipe, selectors.EVENT_READ)
+        while pending.get_map():
+            for key, _ in pending.select(0.2):
+                data = os.read(key.fd, 1 << 20)
+                if data:
+                    answers[key.fd] += data
+                else:
+                    pending.unregister(key.fd)
+            shown.update()
     results: list[tuple[bytes, Snapshot, Part] | None] = []
     for child in children:
         if child.pipe < 0:  # never forked
